@@ -1,0 +1,272 @@
+"""The command line: ``backprop-tui``, ``backprop-tui trace`` (DESIGN §2 and §6).
+
+Bad arguments exit with status 2 and one line naming the argument — never a
+traceback. Heavy imports (numpy, the engine, the app) happen only inside the
+command that needs them, so ``--help`` and ``--version`` answer at once.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import re
+import sys
+from collections.abc import Callable, Sequence
+from typing import NoReturn
+
+from backprop_tui import __version__
+from backprop_tui.engine.names import (
+    ACTIVATION_NAMES,
+    INIT_NAMES,
+    LOSS_NAMES,
+    MAX_LAYERS,
+    MAX_WIDTH,
+    OPTIMIZERS,
+    OUTPUT_ACTIVATIONS,
+)
+from backprop_tui.engine.presets import LESSON_INPUT, LESSON_LAYERS, LESSON_LR, LESSON_TARGET
+from backprop_tui.lesson.sections import SECTION_IDS
+
+PROG = "backprop-tui"
+
+MAX_STEPS = 100_000
+MAX_SEED = 2**32 - 1
+MAX_TRACE_NUMBERS = 200_000_000
+"""The most numbers one trace may print (about 4 GB of text): a guard against absurd runs."""
+
+
+class ArgumentParser(argparse.ArgumentParser):
+    """argparse, but an error is one line on stderr and exit status 2."""
+
+    def error(self, message: str) -> NoReturn:
+        """Print ``PROG: error: message`` (one line) and exit with status 2."""
+        message = " ".join(message.split())
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+# -- argument types: each raises ArgumentTypeError with a plain reason ---------
+
+
+def _number(text: str, what: str = "a number") -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be {what}, got {text!r}") from None
+    if not math.isfinite(value):
+        raise argparse.ArgumentTypeError(f"must be a finite number, got {text!r}")
+    return value
+
+
+def positive_number(text: str) -> float:
+    """A finite number above zero."""
+    value = _number(text, "a positive number")
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"must be a positive number, got {text!r}")
+    return value
+
+
+def non_negative_number(text: str) -> float:
+    """A finite number, zero or above."""
+    value = _number(text, "zero or a positive number")
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be zero or a positive number, got {text!r}")
+    return value
+
+
+def _integer(text: str, low: int, high: int, what: str) -> int:
+    try:
+        value = int(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be {what} from {low} to {high}, got {text!r}") from None
+    if not low <= value <= high:
+        raise argparse.ArgumentTypeError(f"must be {what} from {low} to {high}, got {text!r}")
+    return value
+
+
+def seed(text: str) -> int:
+    """A whole number from 0 to 2³²−1."""
+    return _integer(text, 0, MAX_SEED, "a whole number")
+
+
+def steps(text: str) -> int:
+    """A whole number of steps from 1 to 100000."""
+    return _integer(text, 1, MAX_STEPS, "a whole number of steps")
+
+
+def layer_sizes(text: str) -> tuple[int, ...]:
+    """Comma-separated layer sizes, input first: 2 to 33 sizes of 1 to 1024."""
+    parts = [p.strip() for p in text.split(",")]
+    if len(parts) < 2 or any(not p for p in parts):
+        raise argparse.ArgumentTypeError(
+            f"must be sizes separated by commas, input first (e.g. 2,2,1), got {text!r}"
+        )
+    sizes = tuple(_integer(p, 1, MAX_WIDTH, "a layer size") for p in parts)
+    if len(sizes) - 1 > MAX_LAYERS:
+        raise argparse.ArgumentTypeError(f"at most {MAX_LAYERS} layers after the input, got {len(sizes) - 1}")
+    return sizes
+
+
+def numbers(text: str) -> tuple[float, ...]:
+    """Comma-separated finite numbers (e.g. 0.5,0.3)."""
+    parts = [p.strip() for p in text.split(",")]
+    if any(not p for p in parts):
+        raise argparse.ArgumentTypeError(f"must be numbers separated by commas (e.g. 0.5,0.3), got {text!r}")
+    return tuple(_number(p, "numbers separated by commas (e.g. 0.5,0.3)") for p in parts)
+
+
+def _choice(choices: Sequence[str], what: str) -> Callable[[str], str]:
+    def parse(text: str) -> str:
+        name = text.strip().lower().replace("-", "_")
+        if name not in choices:
+            raise argparse.ArgumentTypeError(f"unknown {what} {text!r} (choose from {', '.join(choices)})")
+        return name
+
+    return parse
+
+
+# -- the parser -------------------------------------------------------------------
+
+_VALUE_OPTIONS = {"--layers", "--input", "--target", "--lr", "--clip", "--l2", "--seed", "--steps"}
+_NEGATIVE = re.compile(r"^-[\d.]")
+
+
+def _join_negative_values(argv: Sequence[str]) -> list[str]:
+    """``--input -0.5,0.3`` as ``--input=-0.5,0.3``: argparse would read the value as an option."""
+    out: list[str] = []
+    i = 0
+    while i < len(argv):
+        tok = argv[i]
+        if tok in _VALUE_OPTIONS and i + 1 < len(argv) and _NEGATIVE.match(argv[i + 1]):
+            out.append(f"{tok}={argv[i + 1]}")
+            i += 2
+        else:
+            out.append(tok)
+            i += 1
+    return out
+
+
+def build_parser() -> ArgumentParser:
+    """The whole command line."""
+    parser = ArgumentParser(
+        prog=PROG,
+        description="Learn backpropagation in the terminal: watch real gradients flow, layer by layer.",
+    )
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    parser.add_argument(
+        "--section",
+        choices=SECTION_IDS,
+        metavar="ID",
+        help=f"open the lesson at this section ({', '.join(SECTION_IDS)})",
+    )
+    parser.add_argument("--name", metavar="NAME", help="the learner's name (default: your login name)")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    trace = sub.add_parser(
+        "trace",
+        help="run the engine without a screen and print its events as JSON Lines",
+        description=(
+            "Run the engine without a screen and print one JSON object per event: init once, then "
+            "for each step forward (layers 1..L), loss, backward (layers L..1) and update (layers 1..L). "
+            "The defaults give the lesson network of section 4."
+        ),
+    )
+    def csv(values: Sequence[object]) -> str:
+        return ",".join(f"{v:g}" if isinstance(v, float) else str(v) for v in values)
+
+    add = trace.add_argument
+    add("--layers", type=layer_sizes, default=LESSON_LAYERS, metavar="N,N,…",
+        help=f"layer sizes, input first (default: {csv(LESSON_LAYERS)})")
+    add("--activation", type=_choice(ACTIVATION_NAMES, "activation"), default="sigmoid", metavar="NAME",
+        help=f"hidden activation: {' | '.join(ACTIVATION_NAMES)} (default: sigmoid)")
+    add("--output", type=_choice(OUTPUT_ACTIVATIONS, "output activation"), default="linear", metavar="NAME",
+        help=f"output activation: {' | '.join(OUTPUT_ACTIVATIONS)} (default: linear)")
+    add("--loss", type=_choice(LOSS_NAMES, "loss"), default="mse", metavar="NAME",
+        help="mse | bce; bce needs --output sigmoid (default: mse)")
+    add("--init", type=_choice(INIT_NAMES, "init"), default="lesson", metavar="NAME",
+        help=f"{' | '.join(INIT_NAMES)}; lesson only for {csv(LESSON_LAYERS)} (default: lesson)")
+    add("--seed", type=seed, default=0, metavar="N", help="seeds the initial weights (default: 0)")
+    add("--input", type=numbers, default=LESSON_INPUT, metavar="X,X,…",
+        help=f"one sample, a number per input neuron (default: {csv(LESSON_INPUT)})")
+    add("--target", type=numbers, default=LESSON_TARGET, metavar="T,…",
+        help=f"a number per output neuron (default: {csv(LESSON_TARGET)})")
+    add("--lr", type=positive_number, default=LESSON_LR, metavar="ALPHA",
+        help=f"learning rate α (default: {LESSON_LR:g})")
+    add("--steps", type=steps, default=1, metavar="N",
+        help=f"training steps on the same sample, 1 to {MAX_STEPS} (default: 1)")
+    add("--optimizer", type=_choice(OPTIMIZERS, "optimizer"), default="sgd", metavar="NAME",
+        help=f"{' | '.join(OPTIMIZERS)}, with PyTorch's default settings (default: sgd)")
+    add("--clip", type=positive_number, default=None, metavar="NORM",
+        help="clip the global gradient norm to NORM (default: off)")
+    add("--l2", type=non_negative_number, default=0.0, metavar="LAMBDA",
+        help="add LAMBDA·W to each weight gradient, biases excluded (default: 0)")
+    trace.set_defaults(handler=run_trace, parser=trace)
+    return parser
+
+
+def _check_trace(args: argparse.Namespace) -> None:
+    """Errors between arguments, each naming the argument at fault."""
+    p: ArgumentParser = args.parser
+    n_in, n_out = args.layers[0], args.layers[-1]
+    if args.init == "lesson" and args.layers != LESSON_LAYERS:
+        shape = ",".join(map(str, LESSON_LAYERS))
+        p.error(f"argument --init: lesson only fits --layers {shape} (choose xavier, he, normal or uniform)")
+    if args.loss == "bce" and args.output != "sigmoid":
+        p.error(f"argument --loss: bce needs --output sigmoid, not {args.output}")
+    if len(args.input) != n_in:
+        p.error(f"argument --input: needs {n_in} number{'s' if n_in > 1 else ''} (the input layer's size), got {len(args.input)}")
+    if len(args.target) != n_out:
+        p.error(f"argument --target: needs {n_out} number{'s' if n_out > 1 else ''} (the output layer's size), got {len(args.target)}")
+    if args.loss == "bce" and any(not 0.0 <= t <= 1.0 for t in args.target):
+        p.error("argument --target: bce targets must lie between 0 and 1")
+    sizes = args.layers
+    params = sum((a + 1) * b for a, b in zip(sizes[:-1], sizes[1:]))
+    per_step = 2 * params + 4 * sum(sizes[1:])  # gradients and new values; z, a, dL_da, dL_dz
+    if per_step * args.steps > MAX_TRACE_NUMBERS:
+        most = max(1, MAX_TRACE_NUMBERS // per_step)
+        p.error(f"argument --steps: {args.steps} steps of this network would print over {MAX_TRACE_NUMBERS:,} numbers; at most {most} here")
+
+
+def run_trace(args: argparse.Namespace) -> int:
+    """Print the events of ``args.steps`` training steps as JSON Lines."""
+    _check_trace(args)
+    import numpy as np
+
+    from backprop_tui.engine import MLP, make_optimizer
+
+    net = MLP(args.layers, args.activation, args.output, args.loss, args.init, args.seed)
+    opt = make_optimizer(args.optimizer, args.lr, l2=args.l2, clip=args.clip)
+    x = np.array(args.input, dtype=float)
+    t = np.array(args.target, dtype=float)
+    write = sys.stdout.write
+    write(net.init_event().to_json() + "\n")
+    for _ in range(args.steps):
+        write("".join(event.to_json() + "\n" for event in net.train_step(x, t, opt)))
+        if net.diverged:
+            break
+    sys.stdout.flush()
+    return 0
+
+
+def run_app(args: argparse.Namespace) -> int:
+    """Open the lesson (the app arrives with its own issue; until then, say so)."""
+    print(f"{PROG} {__version__}: the lesson screens are on their way. Meanwhile try `{PROG} trace`.")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    try:
+        args = parser.parse_args(_join_negative_values(argv))
+        handler = getattr(args, "handler", run_app)
+        return handler(args)
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        # The reader went away (`| head`): stop quietly, as other command-line tools do.
+        import os
+
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0

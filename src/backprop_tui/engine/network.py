@@ -1,0 +1,351 @@
+"""A multilayer perceptron whose forward, backward and update yield events.
+
+Layers are numbered 1..L (layer 0 is the input). Layer l has weights ``W``
+of shape (n_{l−1}, n_l), biases ``b`` of shape (n_l,), and computes, for a
+batch ``a_{l−1}`` of shape (samples, n_{l−1}):
+
+    z_l = a_{l−1}·W_l + b_l        a_l = f_l(z_l)
+
+The loss averages over the samples (see :mod:`.losses`). Backward, from the
+top: ``dL/da_L`` comes from the loss, and for each layer
+
+    dL/dz_l = dL/da_l ⊙ f_l′(z_l)
+    dL/dW_l = a_{l−1}ᵀ · dL/dz_l
+    dL/db_l = Σ_samples dL/dz_l
+    dL/da_{l−1} = dL/dz_l · W_lᵀ
+
+Nothing here raises on a blow-up: a loss or parameter that stops being
+finite is reported as ``diverged`` on the loss event.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator, Sequence
+
+import numpy as np
+
+from backprop_tui.engine import presets
+from backprop_tui.engine.activations import Activation, get_activation
+from backprop_tui.engine.events import (
+    BackwardEvent,
+    EngineEvent,
+    ForwardEvent,
+    InitEvent,
+    LayerParams,
+    LossEvent,
+    UpdateEvent,
+)
+from backprop_tui.engine.losses import get_loss
+from backprop_tui.engine.names import INIT_NAMES, MAX_LAYERS, MAX_WIDTH, OUTPUT_ACTIVATIONS
+from backprop_tui.engine.optim import Optimizer
+
+Array = np.ndarray
+
+
+INITS: dict[str, str] = {
+    "lesson": "the lesson's fixed weights (2-2-1 only)",
+    "xavier": "Glorot uniform: U(±√(6/(n_in+n_out))), zero biases",
+    "he": "Kaiming normal: N(0, √(2/n_in)), zero biases",
+    "normal": "naive N(0, 1), zero biases",
+    "uniform": "naive U(−1, 1), zero biases",
+}
+"""Every initialisation by name, with what it draws."""
+assert tuple(INITS) == INIT_NAMES
+
+
+def check_sizes(sizes: Sequence[int]) -> tuple[int, ...]:
+    """``sizes`` as a tuple, or ``ValueError`` saying what is wrong with it."""
+    sizes = tuple(int(n) for n in sizes)
+    if len(sizes) < 2:
+        raise ValueError("a network needs at least an input size and an output size")
+    if len(sizes) - 1 > MAX_LAYERS:
+        raise ValueError(f"at most {MAX_LAYERS} layers (got {len(sizes) - 1})")
+    for n in sizes:
+        if not 1 <= n <= MAX_WIDTH:
+            raise ValueError(f"every layer needs 1 to {MAX_WIDTH} neurons (got {n})")
+    return sizes
+
+
+def init_params(sizes: Sequence[int], init: str, seed: int) -> list[tuple[Array, Array]]:
+    """Fresh ``(W, b)`` for each layer, drawn by ``init`` from a generator seeded with ``seed``."""
+    if init not in INITS:
+        raise ValueError(f"unknown init {init!r} (choose from {', '.join(INIT_NAMES)})")
+    if init == "lesson":
+        if tuple(sizes) != presets.LESSON_LAYERS:
+            shape = ",".join(map(str, presets.LESSON_LAYERS))
+            raise ValueError(f"the lesson init only fits layers {shape}")
+        return [
+            (np.array(presets.LESSON_W1, dtype=float), np.array(presets.LESSON_B1, dtype=float)),
+            (np.array(presets.LESSON_W2, dtype=float), np.array(presets.LESSON_B2, dtype=float)),
+        ]
+    rng = np.random.default_rng(seed)
+    params = []
+    for n_in, n_out in zip(sizes[:-1], sizes[1:]):
+        shape = (n_in, n_out)
+        if init == "xavier":
+            limit = math.sqrt(6.0 / (n_in + n_out))
+            W = rng.uniform(-limit, limit, shape)
+        elif init == "he":
+            W = rng.normal(0.0, math.sqrt(2.0 / n_in), shape)
+        elif init == "normal":
+            W = rng.normal(0.0, 1.0, shape)
+        else:
+            W = rng.uniform(-1.0, 1.0, shape)
+        params.append((W, np.zeros(n_out)))
+    return params
+
+
+def _frozen(arr: Array) -> Array:
+    arr.flags.writeable = False
+    return arr
+
+
+class MLP:
+    """A fully connected network of any depth (1–32 layers, 1–1024 neurons each).
+
+    Args:
+        sizes: neurons per layer, input first (e.g. ``(2, 2, 1)``).
+        activation: the hidden layers' activation.
+        output: the output layer's activation (``linear`` or ``sigmoid``).
+        loss: ``mse`` or ``bce`` (bce needs a sigmoid output).
+        init: one of :data:`INITS`.
+        seed: seeds the initialisation; the same seed gives the same weights.
+        activations: one activation per layer 1..L, overriding ``activation``
+            and ``output`` (the last one must still be an output activation).
+    """
+
+    def __init__(
+        self,
+        sizes: Sequence[int],
+        activation: str = "sigmoid",
+        output: str = "linear",
+        loss: str = "mse",
+        init: str = "xavier",
+        seed: int = 0,
+        *,
+        activations: Sequence[str] | None = None,
+    ) -> None:
+        self.sizes = check_sizes(sizes)
+        names = list(activations) if activations is not None else [activation] * (len(self.sizes) - 2) + [output]
+        if len(names) != len(self.sizes) - 1:
+            raise ValueError(f"need {len(self.sizes) - 1} activations, got {len(names)}")
+        self.activations: tuple[Activation, ...] = tuple(get_activation(n) for n in names)
+        if names[-1] not in OUTPUT_ACTIVATIONS:
+            raise ValueError(f"the output activation must be one of {', '.join(OUTPUT_ACTIVATIONS)}, not {names[-1]!r}")
+        self.loss = get_loss(loss)
+        if self.loss.requires_output and names[-1] != self.loss.requires_output:
+            raise ValueError(f"{self.loss.name} needs a {self.loss.requires_output} output, not {names[-1]}")
+        self.init = init
+        self.seed = int(seed)
+        self.W: list[Array] = []
+        self.b: list[Array] = []
+        self.set_params(init_params(self.sizes, init, self.seed))
+        self.step = 0
+        """How many updates the network has had."""
+        self._x: Array | None = None  # the last forward pass, kept for backward
+        self._t: Array | None = None
+        self._zs: list[Array] = []
+        self._as: list[Array] = []
+        self._single = False
+        self._forward_done = False
+        self._grads: list[Array] | None = None
+        self._checked_inputs: tuple[object, object] | None = None
+        self.last_loss = math.nan
+        """The loss of the last complete forward pass (NaN before any)."""
+        self.diverged = False
+        """True once a loss or a parameter has stopped being finite."""
+
+    # -- parameters -------------------------------------------------------------
+
+    @property
+    def depth(self) -> int:
+        """The number of weight layers L."""
+        return len(self.W)
+
+    def set_params(self, params: Sequence[tuple[Array, Array]]) -> None:
+        """Replace every ``(W, b)`` (copied, checked against the sizes)."""
+        if len(params) != len(self.sizes) - 1:
+            raise ValueError(f"need parameters for {len(self.sizes) - 1} layers, got {len(params)}")
+        W_list, b_list = [], []
+        for l, (W, b) in enumerate(params, start=1):
+            W = np.array(W, dtype=float)
+            b = np.array(b, dtype=float)
+            if W.shape != (self.sizes[l - 1], self.sizes[l]) or b.shape != (self.sizes[l],):
+                raise ValueError(f"layer {l}: W must be {self.sizes[l - 1]}×{self.sizes[l]} and b {self.sizes[l]}")
+            W_list.append(_frozen(W))
+            b_list.append(_frozen(b))
+        self.W, self.b = W_list, b_list
+        self.diverged = not all(np.isfinite(p).all() for p in W_list + b_list)
+        self._forward_done = False
+        self._grads = None
+
+    def params(self) -> list[Array]:
+        """Every parameter in update order: ``W1, b1, W2, b2, …`` (read-only arrays)."""
+        out: list[Array] = []
+        for W, b in zip(self.W, self.b):
+            out += (W, b)
+        return out
+
+    def init_event(self) -> InitEvent:
+        """The network as it stands, as an ``init`` event."""
+        return InitEvent(
+            layers=self.sizes,
+            activations=tuple(a.name for a in self.activations),
+            loss=self.loss.name,
+            params=tuple(LayerParams(W, b) for W, b in zip(self.W, self.b)),
+        )
+
+    # -- the three phases -----------------------------------------------------
+
+    def _as_batch(self, x: Array | Sequence[float], t: Array | Sequence[float]) -> tuple[Array, Array, bool]:
+        xa = np.asarray(x, dtype=float)
+        ta = np.asarray(t, dtype=float)
+        single = xa.ndim == 1
+        if single:
+            xa = xa.reshape(1, -1)
+            ta = ta.reshape(1, -1)
+        checked = self._checked_inputs
+        if checked is None or checked[0] is not x or checked[1] is not t:
+            n_in, n_out = self.sizes[0], self.sizes[-1]
+            if xa.ndim != 2 or xa.shape[1] != n_in:
+                raise ValueError(f"the input needs {n_in} value{'s' if n_in > 1 else ''} per sample")
+            if ta.shape != (xa.shape[0], n_out):
+                raise ValueError(f"the target needs {n_out} value{'s' if n_out > 1 else ''} per sample")
+            if not (np.isfinite(xa).all() and np.isfinite(ta).all()):
+                raise ValueError("inputs and targets must be finite numbers")
+            if self.loss.name == "bce" and ((ta < 0).any() or (ta > 1).any()):
+                raise ValueError("bce targets must lie between 0 and 1")
+            if isinstance(x, np.ndarray) and isinstance(t, np.ndarray):
+                self._checked_inputs = (x, t)
+        return xa, ta, single
+
+    def forward(self, x: Array | Sequence[float], t: Array | Sequence[float]) -> Iterator[ForwardEvent | LossEvent]:
+        """Run the network on ``x`` (one sample, or rows of samples) and score it against ``t``.
+
+        Yields a :class:`ForwardEvent` per layer 1..L, then a :class:`LossEvent`.
+        """
+        xa, ta, single = self._as_batch(x, t)
+        step = self.step + 1
+        self._forward_done = False
+        self._grads = None
+        zs, acts = [], []
+        a = xa
+        with np.errstate(all="ignore"):
+            for l, (W, b, act) in enumerate(zip(self.W, self.b, self.activations), start=1):
+                z = _frozen(a @ W + b)
+                a = _frozen(act.f(z))
+                zs.append(z)
+                acts.append(a)
+                yield ForwardEvent(step, l, z[0] if single else z, a[0] if single else a)
+            loss = self.loss.value(a, z, ta)
+        self._x, self._t, self._zs, self._as, self._single = xa, _frozen(ta), zs, acts, single
+        finite = math.isfinite(loss)
+        self.last_loss = loss
+        if not finite:
+            self.diverged = True
+        self._forward_done = True
+        yield LossEvent(step, a[0] if single else a, ta[0] if single else ta, loss, self.diverged)
+
+    def backward(self) -> Iterator[BackwardEvent]:
+        """Backpropagate the last forward pass's loss; a :class:`BackwardEvent` per layer L..1.
+
+        ``dL_da`` of the top layer is the loss's ∂L/∂ŷ; below it, ``dL_da`` is
+        the layer above's ``dL_dz · Wᵀ``. Gradients are of the batch-mean loss.
+        """
+        if not self._forward_done:
+            raise RuntimeError("backward() needs a complete forward() first")
+        single = self._single
+        zs, acts, t = self._zs, self._as, self._t
+        n = self._x.shape[0]
+        L = self.depth
+        grads: list[Array] = [None] * (2 * L)  # type: ignore[list-item]
+        with np.errstate(all="ignore"):
+            y, z = acts[-1], zs[-1]
+            dL_da = self.loss.dL_dy(y, z, t)
+            if n != 1:
+                dL_da = dL_da / n
+            for l in range(L, 0, -1):
+                act = self.activations[l - 1]
+                z, a = zs[l - 1], acts[l - 1]
+                if l == L and self.loss.dL_dz is not None:
+                    dL_dz = self.loss.dL_dz(y, z, t)
+                    if n != 1:
+                        dL_dz = dL_dz / n
+                elif act.name == "linear":
+                    dL_dz = dL_da
+                else:
+                    dL_dz = dL_da * act.df(z, a)
+                a_prev = acts[l - 2] if l > 1 else self._x
+                dL_dW = _frozen(a_prev.T @ dL_dz)
+                dL_db = _frozen(dL_dz.sum(axis=0))
+                grads[2 * l - 2] = dL_dW
+                grads[2 * l - 1] = dL_db
+                _frozen(dL_da)
+                _frozen(dL_dz)
+                yield BackwardEvent(
+                    self.step + 1,
+                    l,
+                    dL_da[0] if single else dL_da,
+                    dL_dz[0] if single else dL_dz,
+                    dL_dW,
+                    dL_db,
+                )
+                if l > 1:
+                    dL_da = dL_dz @ self.W[l - 1].T
+        self._grads = grads
+
+    def update(self, optimizer: Optimizer) -> Iterator[UpdateEvent]:
+        """Apply ``optimizer`` to the last backward pass's gradients; an :class:`UpdateEvent` per layer 1..L."""
+        if self._grads is None:
+            raise RuntimeError("update() needs a complete backward() first")
+        with np.errstate(all="ignore"):
+            new = optimizer.step(self.params(), self._grads)
+        self._grads = None
+        self._forward_done = False
+        self.step += 1
+        self.W = [_frozen(p) for p in new[0::2]]
+        self.b = [_frozen(p) for p in new[1::2]]
+        if not all(np.isfinite(p).all() for p in new):
+            self.diverged = True
+        for l, (W, b) in enumerate(zip(self.W, self.b), start=1):
+            yield UpdateEvent(self.step, l, W, b)
+
+    def train_step(self, x: Array | Sequence[float], t: Array | Sequence[float], optimizer: Optimizer) -> Iterator[EngineEvent]:
+        """One whole step: forward, loss, backward, update. Stops after the loss event if it diverged."""
+        yield from self.forward(x, t)
+        if self.diverged:
+            return
+        yield from self.backward()
+        yield from self.update(optimizer)
+
+    # -- without events (finite differences, quick evaluation) ---------------
+
+    def predict(self, x: Array | Sequence[float]) -> Array:
+        """The network's output for ``x`` (same dimensionality as ``x``); no events, no state change."""
+        xa = np.asarray(x, dtype=float)
+        a = xa.reshape(1, -1) if xa.ndim == 1 else xa
+        with np.errstate(all="ignore"):
+            for W, b, act in zip(self.W, self.b, self.activations):
+                a = act.f(a @ W + b)
+        return a[0] if xa.ndim == 1 else a
+
+    def loss_at(self, x: Array | Sequence[float], t: Array | Sequence[float]) -> float:
+        """The loss for ``x`` and ``t`` with the current parameters; no events, no state change."""
+        xa, ta, _ = self._as_batch(x, t)
+        a = xa
+        z = xa
+        with np.errstate(all="ignore"):
+            for W, b, act in zip(self.W, self.b, self.activations):
+                z = a @ W + b
+                a = act.f(z)
+            return self.loss.value(a, z, ta)
+
+    def gradients(self, x: Array | Sequence[float], t: Array | Sequence[float]) -> list[Array]:
+        """``[dL/dW1, dL/db1, …]`` for ``x`` and ``t`` (runs forward and backward, drops the events)."""
+        for _ in self.forward(x, t):
+            pass
+        for _ in self.backward():
+            pass
+        assert self._grads is not None
+        return list(self._grads)

@@ -1,0 +1,38 @@
+"""Named set-ups, first of all the lesson network of section 4.
+
+The lesson network is 2-2-1: two inputs, two sigmoid hidden neurons, one
+linear output, trained towards a target of 0.70 with mse. Its weights were
+chosen so that the engine reproduces the source lesson's numbers exactly:
+with inputs 0.50 and 0.30 the hidden neurons output 0.51 and 0.50, the
+prediction is 0.5025 and the loss 0.0195 (the second hidden neuron sits at
+z = 0, where σ′ is exactly its maximum 0.25 — handy for checking by hand).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # presets must not import the network at run time (it imports us)
+    from backprop_tui.engine.network import MLP
+
+LESSON_LAYERS = (2, 2, 1)
+"""Sizes of the lesson network, input first."""
+LESSON_ACTIVATIONS = ("sigmoid", "linear")
+"""Hidden and output activation of the lesson network."""
+LESSON_W1 = ((-0.4, 0.3), (0.8, -0.5))
+"""Input → hidden weights: row i is input i, column j hidden neuron j."""
+LESSON_B1 = (0.0, 0.0)
+LESSON_W2 = ((0.25,), (-0.05,))
+"""Hidden → output weights."""
+LESSON_B2 = (0.4,)
+LESSON_INPUT = (0.5, 0.3)
+LESSON_TARGET = (0.7,)
+LESSON_LR = 0.5
+"""The learning rate of the lesson's worked update."""
+
+
+def lesson_network() -> MLP:
+    """The 2-2-1 lesson network with its fixed weights."""
+    from backprop_tui.engine.network import MLP
+
+    return MLP(LESSON_LAYERS, activation="sigmoid", output="linear", loss="mse", init="lesson")

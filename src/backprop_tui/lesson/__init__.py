@@ -1,0 +1,1 @@
+"""The lesson's words and structure, as data (no widget code here)."""
