@@ -49,7 +49,7 @@ class Loss:
 def mse_value(y: Array, z: Array, t: Array) -> float:
     """Σ 0.5·(y − t)² over outputs, averaged over samples."""
     d = y - t
-    return float(0.5 * np.sum(d * d) / y.shape[0])
+    return 0.5 * float(np.vdot(d, d)) / y.shape[0]
 
 
 def mse_dL_dy(y: Array, z: Array, t: Array) -> Array:

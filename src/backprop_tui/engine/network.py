@@ -97,7 +97,8 @@ def init_params(sizes: Sequence[int], init: str, seed: int) -> list[tuple[Array,
 
 
 def _frozen(arr: Array) -> Array:
-    arr.flags.writeable = False
+    """``arr``, marked read-only: what the engine hands out, nobody changes."""
+    arr.setflags(write=False)
     return arr
 
 
@@ -220,32 +221,18 @@ class MLP:
                 self._checked_inputs = (x, t)
         return xa, ta, single
 
+    # Each phase computes all its layers at once, inside one np.errstate (so an
+    # overflow is a number, not a warning), and then hands its events out one by
+    # one: a consumer that stops half way never leaves numpy's error state changed.
+
     def forward(self, x: Array | Sequence[float], t: Array | Sequence[float]) -> Iterator[ForwardEvent | LossEvent]:
         """Run the network on ``x`` (one sample, or rows of samples) and score it against ``t``.
 
         Yields a :class:`ForwardEvent` per layer 1..L, then a :class:`LossEvent`.
         """
-        xa, ta, single = self._as_batch(x, t)
-        step = self.step + 1
-        self._forward_done = False
-        self._grads = None
-        zs, acts = [], []
-        a = xa
         with np.errstate(all="ignore"):
-            for l, (W, b, act) in enumerate(zip(self.W, self.b, self.activations), start=1):
-                z = _frozen(a @ W + b)
-                a = _frozen(act.f(z))
-                zs.append(z)
-                acts.append(a)
-                yield ForwardEvent(step, l, z[0] if single else z, a[0] if single else a)
-            loss = self.loss.value(a, z, ta)
-        self._x, self._t, self._zs, self._as, self._single = xa, _frozen(ta), zs, acts, single
-        finite = math.isfinite(loss)
-        self.last_loss = loss
-        if not finite:
-            self.diverged = True
-        self._forward_done = True
-        yield LossEvent(step, a[0] if single else a, ta[0] if single else ta, loss, self.diverged)
+            events = self._forward(x, t)
+        yield from events
 
     def backward(self) -> Iterator[BackwardEvent]:
         """Backpropagate the last forward pass's loss; a :class:`BackwardEvent` per layer L..1.
@@ -253,71 +240,100 @@ class MLP:
         ``dL_da`` of the top layer is the loss's ∂L/∂ŷ; below it, ``dL_da`` is
         the layer above's ``dL_dz · Wᵀ``. Gradients are of the batch-mean loss.
         """
+        with np.errstate(all="ignore"):
+            events = self._backward()
+        yield from events
+
+    def update(self, optimizer: Optimizer) -> Iterator[UpdateEvent]:
+        """Apply ``optimizer`` to the last backward pass's gradients; an :class:`UpdateEvent` per layer 1..L."""
+        with np.errstate(all="ignore"):
+            events = self._update(optimizer)
+        yield from events
+
+    def train_step(
+        self, x: Array | Sequence[float], t: Array | Sequence[float], optimizer: Optimizer
+    ) -> Iterator[EngineEvent]:
+        """One whole step: forward, loss, backward, update. Stops after the loss event if it diverged."""
+        with np.errstate(all="ignore"):
+            events: list[EngineEvent] = self._forward(x, t)
+            if not self.diverged:
+                events += self._backward()
+                events += self._update(optimizer)
+        yield from events
+
+    def _forward(self, x: Array | Sequence[float], t: Array | Sequence[float]) -> list[EngineEvent]:
+        xa, ta, single = self._as_batch(x, t)
+        step = self.step + 1
+        self._forward_done = False
+        self._grads = None
+        zs, acts, events = [], [], []
+        a = z = xa
+        for l, (W, b, act) in enumerate(zip(self.W, self.b, self.activations), start=1):
+            z = _frozen(a @ W + b)
+            a = _frozen(act.f(z))
+            zs.append(z)
+            acts.append(a)
+            events.append(ForwardEvent(step, l, z[0] if single else z, a[0] if single else a))
+        loss = self.loss.value(a, z, ta)
+        self._x, self._t, self._zs, self._as, self._single = xa, _frozen(ta), zs, acts, single
+        self.last_loss = loss
+        if not math.isfinite(loss):
+            self.diverged = True
+        self._forward_done = True
+        events.append(LossEvent(step, a[0] if single else a, ta[0] if single else ta, loss, self.diverged))
+        return events
+
+    def _backward(self) -> list[EngineEvent]:
         if not self._forward_done:
             raise RuntimeError("backward() needs a complete forward() first")
         single = self._single
         zs, acts, t = self._zs, self._as, self._t
         n = self._x.shape[0]
         L = self.depth
+        step = self.step + 1
         grads: list[Array] = [None] * (2 * L)  # type: ignore[list-item]
-        with np.errstate(all="ignore"):
-            y, z = acts[-1], zs[-1]
-            dL_da = self.loss.dL_dy(y, z, t)
-            if n != 1:
-                dL_da = dL_da / n
-            for l in range(L, 0, -1):
-                act = self.activations[l - 1]
-                z, a = zs[l - 1], acts[l - 1]
-                if l == L and self.loss.dL_dz is not None:
-                    dL_dz = self.loss.dL_dz(y, z, t)
-                    if n != 1:
-                        dL_dz = dL_dz / n
-                elif act.name == "linear":
-                    dL_dz = dL_da
-                else:
-                    dL_dz = dL_da * act.df(z, a)
-                a_prev = acts[l - 2] if l > 1 else self._x
-                dL_dW = _frozen(a_prev.T @ dL_dz)
-                dL_db = _frozen(dL_dz.sum(axis=0))
-                grads[2 * l - 2] = dL_dW
-                grads[2 * l - 1] = dL_db
-                _frozen(dL_da)
-                _frozen(dL_dz)
-                yield BackwardEvent(
-                    self.step + 1,
-                    l,
-                    dL_da[0] if single else dL_da,
-                    dL_dz[0] if single else dL_dz,
-                    dL_dW,
-                    dL_db,
-                )
-                if l > 1:
-                    dL_da = dL_dz @ self.W[l - 1].T
+        events: list[EngineEvent] = []
+        y, z = acts[-1], zs[-1]
+        dL_da = self.loss.dL_dy(y, z, t)
+        if n != 1:
+            dL_da = dL_da / n
+        for l in range(L, 0, -1):
+            act = self.activations[l - 1]
+            z, a = zs[l - 1], acts[l - 1]
+            if l == L and self.loss.dL_dz is not None:
+                dL_dz = self.loss.dL_dz(y, z, t)
+                if n != 1:
+                    dL_dz = dL_dz / n
+            elif act.name == "linear":
+                dL_dz = dL_da
+            else:
+                dL_dz = dL_da * act.df(z, a)
+            a_prev = acts[l - 2] if l > 1 else self._x
+            dL_dW = _frozen(a_prev.T @ dL_dz)
+            dL_db = _frozen(dL_dz.sum(axis=0))
+            grads[2 * l - 2] = dL_dW
+            grads[2 * l - 1] = dL_db
+            events.append(
+                BackwardEvent(step, l, dL_da[0] if single else dL_da, dL_dz[0] if single else dL_dz, dL_dW, dL_db)
+            )
+            if l > 1:
+                dL_da = dL_dz @ self.W[l - 1].T
         self._grads = grads
+        return events
 
-    def update(self, optimizer: Optimizer) -> Iterator[UpdateEvent]:
-        """Apply ``optimizer`` to the last backward pass's gradients; an :class:`UpdateEvent` per layer 1..L."""
+    def _update(self, optimizer: Optimizer) -> list[EngineEvent]:
         if self._grads is None:
             raise RuntimeError("update() needs a complete backward() first")
-        with np.errstate(all="ignore"):
-            new = optimizer.step(self.params(), self._grads)
+        new = optimizer.step(self.params(), self._grads)
         self._grads = None
         self._forward_done = False
         self.step += 1
         self.W = [_frozen(p) for p in new[0::2]]
         self.b = [_frozen(p) for p in new[1::2]]
-        if not all(np.isfinite(p).all() for p in new):
+        # One sum per array: NaN and ±∞ survive a sum (so do values near 1e308, fairly called diverged).
+        if not math.isfinite(sum(float(p.sum()) for p in new)):
             self.diverged = True
-        for l, (W, b) in enumerate(zip(self.W, self.b), start=1):
-            yield UpdateEvent(self.step, l, W, b)
-
-    def train_step(self, x: Array | Sequence[float], t: Array | Sequence[float], optimizer: Optimizer) -> Iterator[EngineEvent]:
-        """One whole step: forward, loss, backward, update. Stops after the loss event if it diverged."""
-        yield from self.forward(x, t)
-        if self.diverged:
-            return
-        yield from self.backward()
-        yield from self.update(optimizer)
+        return [UpdateEvent(self.step, l, W, b) for l, (W, b) in enumerate(zip(self.W, self.b), start=1)]
 
     # -- without events (finite differences, quick evaluation) ---------------
 
