@@ -31,8 +31,8 @@ PROG = "backprop-tui"
 
 MAX_STEPS = 100_000
 MAX_SEED = 2**32 - 1
-MAX_TRACE_NUMBERS = 200_000_000
-"""The most numbers one trace may print (about 4 GB of text): a guard against absurd runs."""
+MAX_TRACE_NUMBERS = 50_000_000
+"""The most numbers one trace may print (about 1 GB of text, a minute of output): a guard against absurd runs."""
 
 
 class ArgumentParser(argparse.ArgumentParser):

@@ -17,28 +17,31 @@ from __future__ import annotations
 
 import json
 import math
+import sys
 from dataclasses import dataclass, fields
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
-import numpy as np
+if TYPE_CHECKING:  # numpy is not imported here at run time: the chain events need none
+    import numpy as np
 
-Array = np.ndarray
+    Array = np.ndarray
+else:
+    Array = Any
 
 
 def plain(value: Any) -> Any:
     """``value`` as JSON-ready Python data: arrays to lists, non-finite floats to ``None``."""
-    if isinstance(value, np.ndarray):
-        if value.dtype.kind == "f" and not np.isfinite(value).all():
-            return _nulls(value.tolist())
-        return value.tolist()
-    if isinstance(value, float | np.floating):
-        return float(value) if math.isfinite(value) else None
-    if isinstance(value, tuple | list):
+    if hasattr(value, "tolist"):  # a numpy array or scalar: numpy is loaded already
+        data = value.tolist()
+        if value.dtype.kind == "f" and not sys.modules["numpy"].isfinite(value).all():
+            return _nulls(data)
+        return data
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, list | tuple):
         return [plain(v) for v in value]
     if isinstance(value, dict):
         return {k: plain(v) for k, v in value.items()}
-    if isinstance(value, np.integer):
-        return int(value)
     return value
 
 
