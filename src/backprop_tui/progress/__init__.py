@@ -1,0 +1,1 @@
+"""Where learners' progress lives: a small SQLite store, and the completion certificate."""
