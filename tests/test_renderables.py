@@ -1,0 +1,340 @@
+"""The Rich renderables: numbers, the braille line plot, gradient and health bars."""
+
+from __future__ import annotations
+
+import io
+import math
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from rich.cells import cell_len
+from rich.console import Console, Group, RenderableType
+from rich.segment import Segment
+
+from backprop_tui.engine.health import classify
+from backprop_tui.renderables.bars import GradientBar, HealthBar
+from backprop_tui.renderables.numbers import format_number, signed
+from backprop_tui.renderables.plot import LinePlot, Mark, Series, function_series
+
+MINUS = "\u2212"
+BRAILLE = range(0x2800, 0x2900)
+
+
+def render(renderable: RenderableType, width: int = 80) -> list[str]:
+    """The renderable's lines as plain text on a console ``width`` cells wide."""
+    console = Console(width=width, record=True, file=io.StringIO(), color_system=None)
+    console.print(renderable)
+    return console.export_text().splitlines()
+
+
+def segments(renderable: RenderableType, width: int = 80) -> list[Segment]:
+    """The renderable's segments (with styles) on a true-colour console."""
+    console = Console(width=width, file=io.StringIO(), color_system="truecolor")
+    return list(console.render(renderable))
+
+
+def colours_of(renderable: RenderableType, chars: str) -> set[str]:
+    """Colour names of the segments holding any of ``chars``."""
+    return {s.style.color.name for s in segments(renderable) if s.style and s.style.color and set(s.text) & set(chars)}
+
+
+def eighths(line: str) -> int:
+    """A bar's length in eighths of a cell."""
+    return 8 * line.count("█") + sum(i for i, ch in enumerate(" ▏▎▍▌▋▊▉") if ch in line)
+
+
+# ---------------------------------------------------------------- numbers
+
+
+@pytest.mark.parametrize(
+    ("x", "digits", "text"),
+    [
+        (0.5025, 4, "0.5025"),
+        (-16.0, 4, f"{MINUS}16.0000"),
+        (0.5025, 2, "0.50"),
+        (0.0, 4, "0.0000"),
+        (-0.0, 4, "0.0000"),
+        (1e-4, 4, "0.0001"),  # the smallest fixed value
+        (9.9e-5, 4, "9.9e-05"),  # just below: scientific
+        (1e-2, 2, "0.01"),
+        (9e-3, 2, "9.0e-03"),
+        (1.2e-7, 4, "1.2e-07"),
+        (-1.2e-7, 4, f"{MINUS}1.2e-07"),
+        (999_999.0, 4, "999999.0000"),  # the largest fixed value
+        (1e6, 4, "1.0e+06"),
+        (3.4e9, 4, "3.4e+09"),
+        (-3.4e9, 4, f"{MINUS}3.4e+09"),
+        (math.nan, 4, "diverged"),
+        (math.inf, 4, "+∞"),
+        (-math.inf, 4, f"{MINUS}∞"),
+        (np.float64(-0.25), 2, f"{MINUS}0.25"),
+    ],
+)
+def test_format_number(x: float, digits: int, text: str) -> None:
+    assert format_number(x, digits) == text
+
+
+@given(st.floats(allow_nan=True, allow_infinity=True), st.integers(0, 8))
+def test_format_number_never_uses_a_hyphen_for_the_sign(x: float, digits: int) -> None:
+    text = format_number(x, digits)
+    assert not text.startswith("-")
+    assert text.startswith(MINUS) == (x < 0)
+
+
+@pytest.mark.parametrize(
+    ("x", "text"),
+    [(0.5, "+0.5000"), (-0.5, f"{MINUS}0.5000"), (0.0, "+0.0000"), (2e-9, "+2.0e-09"),
+     (math.inf, "+∞"), (-math.inf, f"{MINUS}∞"), (math.nan, "diverged")],
+)
+def test_signed(x: float, text: str) -> None:
+    assert signed(x) == text
+
+
+# ---------------------------------------------------------------- LinePlot
+
+
+def plot_rows(lines: list[str], height: int) -> list[str]:
+    """The plot area of a chart without title or y label: what follows the axis of each row."""
+    gutter = lines[0].index("┤")
+    return [line[gutter + 1 :] for line in lines[:height]]
+
+
+def test_diagonal_lights_the_diagonal_dots() -> None:
+    # 8 cells × 4 rows = 16 × 16 dots: the line from (0,0) to (1,1) is the exact diagonal.
+    chart = LinePlot([Series("d", [0, 1], [0, 1])], width=13, height=4, x_range=(0, 1), y_range=(0, 1))
+    lines = render(chart)
+    assert plot_rows(lines, 4) == [
+        "      ⡠⠊",
+        "    ⡠⠊  ",
+        "  ⡠⠊    ",
+        "⡠⠊      ",
+    ]
+    assert lines[0].startswith("1.00┤") and lines[3].startswith("0.00┤")
+    assert lines[4] == "    └────────"
+    assert lines[5] == "    0.00 1.00"  # too narrow for the gap: pushed into the gutter
+    assert lines[6].strip() == "── d"
+    assert len(lines) == 7
+
+
+def test_diagonal_corners_on_a_wide_plot() -> None:
+    chart = LinePlot([Series("d", [0.0, 1.0], [0.0, 1.0])], width=60, height=10, x_range=(0, 1), y_range=(0, 1))
+    rows = plot_rows(render(chart, 80), 10)
+    bottom_left, top_right = ord(rows[-1][0]), ord(rows[0][-1])
+    assert bottom_left in BRAILLE and (bottom_left - 0x2800) & 0x40  # lowest-left dot
+    assert top_right in BRAILLE and (top_right - 0x2800) & 0x08  # highest-right dot
+    assert rows[0][0] == " " and rows[-1][-1] == " "
+
+
+@pytest.mark.parametrize(("width", "height"), [(20, 4), (20, 40), (37, 7), (80, 10), (200, 4), (200, 40)])
+def test_every_line_has_the_requested_width(width: int, height: int) -> None:
+    chart = LinePlot(
+        [function_series(math.sin, -3, 3, 50, "sin"), Series("lin", [-3, 3], [-1, 1])],
+        width=width, height=height, title="a title", x_label="x", y_label="y", marks=[Mark(0, 0, "origin")],
+    )
+    lines = render(chart, 220)
+    assert all(cell_len(line) == width for line in lines)
+    assert sum(1 for line in lines if "┤" in line or "│" in line) == height
+
+
+def test_width_fills_the_console_when_not_given() -> None:
+    lines = render(LinePlot([Series("s", [0, 1, 2], [3, 1, 2])], height=5), 57)
+    assert {cell_len(line) for line in lines} == {57}
+
+
+def test_nan_points_break_the_line() -> None:
+    xs = [0, 1, 2, 3, 4]
+    whole = render(LinePlot([Series("s", xs, [0, 0, 0, 0, 0])], width=25, height=4, y_range=(-1, 1)))
+    broken = render(LinePlot([Series("s", xs, [0, 0, math.nan, 0, 0])], width=25, height=4, y_range=(-1, 1)))
+    row = next(i for i, line in enumerate(whole) if any(ord(c) in BRAILLE for c in line))
+    middle = whole[0].index("┤") + 1 + 10  # the plot's middle cell, x = 2
+    assert whole[row].startswith(" 0.00┤")  # the zero tick sits on the row where y = 0 is drawn
+    assert ord(whole[row][middle]) in BRAILLE
+    assert broken[row][middle] == " "
+    assert ord(broken[row][middle - 7]) in BRAILLE and ord(broken[row][middle + 7]) in BRAILLE
+
+
+@pytest.mark.parametrize(
+    "series",
+    [
+        Series("one", [1.0], [5.0]),
+        Series("const", [0, 1, 2, 3], [2.0, 2.0, 2.0, 2.0]),
+        Series("nan", [0, 1, 2], [math.nan] * 3),
+        Series("empty", [], []),
+        Series("inf", [0, 1, 2], [math.inf, 1.0, -math.inf]),
+        Series("numpy", np.linspace(0, 1, 30), np.linspace(0, 1, 30) ** 2),
+    ],
+)
+def test_degenerate_series_render(series: Series) -> None:
+    lines = render(LinePlot([series], width=30, height=6))
+    assert all(cell_len(line) == 30 for line in lines)
+    assert series.name in lines[-1]
+
+
+def test_single_point_lights_one_dot() -> None:
+    lines = render(LinePlot([Series("one", [1.0], [5.0])], width=30, height=6))
+    lit = [c for line in lines[:6] for c in line if ord(c) in BRAILLE and c != "\u2800"]
+    assert len(lit) == 1 and bin(ord(lit[0]) - 0x2800).count("1") == 1
+
+
+def test_constant_series_is_a_flat_line() -> None:
+    lines = render(LinePlot([Series("c", [0, 1], [2.0, 2.0])], width=30, height=6))
+    rows = [i for i, line in enumerate(lines[:6]) if any(ord(c) in BRAILLE for c in line)]
+    assert len(rows) == 1  # one row of dots, across the whole plot
+    assert sum(ord(c) in BRAILLE for c in lines[rows[0]]) == 30 - lines[0].index("┤") - 1
+
+
+def test_zero_tick_between_top_and_bottom() -> None:
+    lines = render(LinePlot([Series("s", [0, 1], [-1, 1])], width=40, height=9, y_range=(-1, 1)))
+    labels = [line.split("┤")[0].strip() for line in lines[:9] if "┤" in line]
+    assert labels == ["1.00", "0.00", f"{MINUS}1.00"]
+
+
+def test_marks_and_legend_are_shown() -> None:
+    chart = LinePlot(
+        [Series("loss", [0, 1, 2], [3, 2, 1]), Series("accuracy", [0, 1, 2], [0, 1, 2])],
+        width=50, height=8, marks=[Mark(1, 2, "here")], x_label="step", title="Training",
+    )
+    text = "\n".join(render(chart))
+    assert "● here" in text
+    assert "── loss" in text and "── accuracy" in text
+    assert "step" in text and "Training" in text
+
+
+def test_mark_label_goes_left_at_the_right_edge() -> None:
+    chart = LinePlot([Series("s", [0, 1], [0, 1])], width=30, height=4, x_range=(0, 1), y_range=(0, 1),
+                     marks=[Mark(1, 1, "end"), Mark(0, 0, "a label longer than the plot")])
+    lines = render(chart)
+    assert lines[0].endswith("end ●")
+    assert lines[3].endswith("┤● a label longer than the")  # cut where there is more room
+
+
+def test_later_series_wins_a_shared_cell() -> None:
+    same = ([0, 1], [0, 1])
+    chart = LinePlot([Series("a", *same, "red"), Series("b", *same, "blue")], width=30, height=5)
+    braille = "".join(chr(c) for c in BRAILLE)
+    assert colours_of(chart, braille) == {"blue"}
+
+
+@given(
+    width=st.integers(20, 200),
+    height=st.integers(4, 40),
+    data=st.lists(
+        st.lists(st.tuples(st.floats(), st.floats()), max_size=25),  # any floats: nan, ±inf, huge, tiny
+        max_size=3,
+    ),
+    marks=st.lists(st.tuples(st.floats(), st.floats()), max_size=2),
+    x_range=st.none() | st.tuples(st.floats(), st.floats()),
+    y_range=st.none() | st.tuples(st.floats(), st.floats()),
+)
+def test_plot_never_raises_and_always_fits(width, height, data, marks, x_range, y_range) -> None:
+    series = [Series(f"s{k}", [p[0] for p in pts], [p[1] for p in pts]) for k, pts in enumerate(data)]
+    chart = LinePlot(series, width=width, height=height, x_range=x_range, y_range=y_range,
+                     marks=[Mark(x, y, "m") for x, y in marks], title="t", x_label="x")
+    lines = render(chart, 210)
+    assert all(cell_len(line) == width for line in lines)
+    assert len(lines) >= height + 3
+
+
+def test_function_series_samples_and_survives_errors() -> None:
+    s = function_series(lambda x: 1 / x, -1, 1, 5, "inverse")
+    assert list(s.xs) == [-1.0, -0.5, 0.0, 0.5, 1.0]
+    assert s.ys[:2] == [-1.0, -2.0] and math.isnan(s.ys[2]) and s.ys[3:] == [2.0, 1.0]
+
+
+# ---------------------------------------------------------------- GradientBar
+
+
+def test_positive_gradient_is_blamed_in_red() -> None:
+    bar = GradientBar("w1", 0.5, 1.0)
+    (line,) = render(bar)
+    assert "blamed" in line and "+0.5000" in line
+    assert line.count("█") == 12  # half the scale: half of 24 cells
+    assert colours_of(bar, "█") == {"red"}
+
+
+def test_negative_gradient_is_praised_in_green() -> None:
+    bar = GradientBar("w2", -0.25, 1.0, numeric=-0.0123)
+    (line,) = render(bar)
+    assert "praised" in line and f"{MINUS}0.2500" in line and f"FD {MINUS}0.0123" in line
+    assert eighths(line) == 6 * 8
+    assert colours_of(bar, "█") == {"green"}
+
+
+def test_bar_length_is_proportional_in_eighths() -> None:
+    (line,) = render(GradientBar("w", 0.1, 1.0, width=10))
+    assert eighths(line) == 8  # 0.1 × 10 cells
+    (line,) = render(GradientBar("w", 0.0625, 1.0, width=10))
+    assert "▋" in line and eighths(line) == 5  # 0.625 of a cell: five eighths
+
+
+def test_overflow_and_tiny_and_zero() -> None:
+    (line,) = render(GradientBar("w", 3.0, 1.0, width=24))
+    assert "█" * 23 + "▶" in line
+    (line,) = render(GradientBar("w", -1e-9, 1.0))
+    assert "▏" in line and "praised" in line  # never invisible
+    (line,) = render(GradientBar("w", 0.0, 1.0))
+    assert "—" in line and "no blame" in line and "█" not in line
+
+
+def test_gradient_bar_non_finite() -> None:
+    (line,) = render(GradientBar("w", math.nan, 1.0))
+    assert "diverged" in line and "▶" in line
+    (line,) = render(GradientBar("w", math.inf, 0.0))
+    assert "blamed" in line and "+∞" in line
+
+
+def test_stacked_bars_line_up() -> None:
+    bars = [GradientBar(n.ljust(4), g, 1.0) for n, g in [("w1", 0.3), ("w12", -0.7), ("b", 0.0)]]
+    lines = render(Group(*bars))
+    assert [line[30:38].strip() for line in lines] == ["blamed", "praised", "no blame"]  # 4 + 1 + 24 + 1
+
+
+# ---------------------------------------------------------------- HealthBar
+
+
+@pytest.mark.parametrize(
+    ("magnitude", "word", "colour"),
+    [(0.1, "OK", "green"), (0.5, "OK", "green"), (0.3, "OK", "green"),
+     (1.0, "Warn", "yellow"), (0.01, "Warn", "yellow"), (0.0999, "Warn", "yellow"), (0.5001, "Warn", "yellow"),
+     (0.0099, "Bad", "red"), (1.01, "Bad", "red"), (0.0, "Bad", "red")],
+)
+def test_health_words_follow_the_design_thresholds(magnitude: float, word: str, colour: str) -> None:
+    bar = HealthBar("layer 1", magnitude)
+    (line,) = render(bar)
+    assert classify(magnitude).label == word
+    assert f" {word} " in line
+    assert colours_of(bar, word) == {colour}
+
+
+def test_health_bar_is_on_a_log_scale() -> None:
+    # lo = 1e-4, hi = 10: five decades over 30 cells, 6 cells a decade.
+    (a,) = render(HealthBar("L", 1e-1))
+    (b,) = render(HealthBar("L", 1e-2))
+    (c,) = render(HealthBar("L", 1e-3))
+    assert eighths(a) == 18 * 8 and eighths(b) == 12 * 8 and eighths(c) == 6 * 8
+
+
+def test_health_bar_non_finite_and_dead() -> None:
+    for m, text in ((math.nan, "diverged"), (math.inf, "+∞")):
+        bar = HealthBar("L", m)
+        (line,) = render(bar)
+        assert "Bad" in line and text in line and "█" * 29 + "▶" in line
+        assert colours_of(bar, "█") == {"red"}
+    (line,) = render(HealthBar("L", 0.2, dead=(3, 16)))
+    assert line.endswith("dead 3/16")
+
+
+# ---------------------------------------------------------------- imports
+
+
+def test_renderables_import_without_numpy_or_textual() -> None:
+    code = (
+        "import sys, backprop_tui.renderables.plot, backprop_tui.renderables.bars, "
+        "backprop_tui.renderables.numbers; print(sorted({'numpy', 'textual'} & set(sys.modules)))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
