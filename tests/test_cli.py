@@ -184,3 +184,23 @@ def test_bad_arguments_in_a_real_process_are_one_line_and_status_2(argv):
     assert out.returncode == 2
     assert len(out.stderr.splitlines()) == 1
     assert out.stderr.startswith("backprop-tui")
+
+
+@pytest.mark.parametrize(("argv", "reason"), [
+    (["--name", ""], "must not be empty"),
+    (["--name", "  \t "], "must not be empty"),
+    (["--name", "x" * 65], "at most 64"),
+    (["--section", "nowhere"], "invalid choice"),
+])
+def test_bad_app_arguments_exit_2_naming_them(capsys, argv, reason):
+    with pytest.raises(SystemExit) as exit_:
+        main(argv)
+    assert exit_.value.code == 2
+    err = capsys.readouterr().err
+    assert len(err.splitlines()) == 1 and argv[0] in err and reason in err
+
+
+def test_a_name_is_cleaned_of_control_characters():
+    from backprop_tui.cli import build_parser
+
+    assert build_parser().parse_args(["--name", "Ada\x1b[31m  Lovelace\n"]).name == "Ada [31m Lovelace"

@@ -114,6 +114,20 @@ def numbers(text: str) -> tuple[float, ...]:
     return tuple(_number(p, "numbers separated by commas (e.g. 0.5,0.3)") for p in parts)
 
 
+MAX_NAME = 64
+"""A learner's name is at most this many characters (it goes on the certificate)."""
+
+
+def learner_name(text: str) -> str:
+    """A name to show and store: printable characters only, not empty, not too long."""
+    name = " ".join("".join(ch if ch.isprintable() else " " for ch in text).split())
+    if not name:
+        raise argparse.ArgumentTypeError("must not be empty")
+    if len(name) > MAX_NAME:
+        raise argparse.ArgumentTypeError(f"must be at most {MAX_NAME} characters, got {len(name)}")
+    return name
+
+
 def _choice(choices: Sequence[str], what: str) -> Callable[[str], str]:
     def parse(text: str) -> str:
         name = text.strip().lower().replace("-", "_")
@@ -158,7 +172,7 @@ def build_parser() -> ArgumentParser:
         metavar="ID",
         help=f"open the lesson at this section ({', '.join(SECTION_IDS)})",
     )
-    parser.add_argument("--name", metavar="NAME", help="the learner's name (default: your login name)")
+    parser.add_argument("--name", type=learner_name, metavar="NAME", help="the learner's name (default: your login name)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     trace = sub.add_parser(
@@ -248,8 +262,10 @@ def run_trace(args: argparse.Namespace) -> int:
 
 
 def run_app(args: argparse.Namespace) -> int:
-    """Open the lesson (the app arrives with its own issue; until then, say so)."""
-    print(f"{PROG} {__version__}: the lesson screens are on their way. Meanwhile try `{PROG} trace`.")
+    """Open the lesson in this terminal."""
+    from backprop_tui.app import BackpropApp
+
+    BackpropApp(section=args.section, learner=args.name).run()
     return 0
 
 

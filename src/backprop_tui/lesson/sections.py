@@ -13,6 +13,11 @@ class Section:
     id: str
     title: str
 
+    @property
+    def place(self) -> str:
+        """Where it stands in the lesson, e.g. ``3/8 · Forward pass``."""
+        return f"{self.key}/{len(SECTIONS)} · {self.title}"
+
 
 SECTIONS: tuple[Section, ...] = (
     Section(1, "intro", "Why backpropagation"),
@@ -28,3 +33,12 @@ SECTIONS: tuple[Section, ...] = (
 
 SECTION_IDS: tuple[str, ...] = tuple(s.id for s in SECTIONS)
 """The section ids in lesson order."""
+
+BY_ID: dict[str, Section] = {s.id: s for s in SECTIONS}
+"""Each section by its id."""
+
+
+def neighbour(section: str, offset: int) -> str | None:
+    """The id ``offset`` sections after (or before) ``section``, or ``None`` past either end."""
+    i = SECTION_IDS.index(section) + offset
+    return SECTION_IDS[i] if 0 <= i < len(SECTION_IDS) else None

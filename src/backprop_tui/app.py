@@ -1,0 +1,174 @@
+"""The lesson app: one screen per section, the keys of DESIGN §4, progress saved as you go."""
+
+from __future__ import annotations
+
+import getpass
+import time
+from typing import TYPE_CHECKING
+
+from textual.app import App
+from textual.binding import Binding
+from textual.theme import Theme
+
+from backprop_tui.commands import SectionCommands
+from backprop_tui.lesson.sections import BY_ID, SECTION_IDS, SECTIONS, neighbour
+from backprop_tui.screens import screen_class
+
+if TYPE_CHECKING:
+    from backprop_tui.progress.store import ProgressStore
+    from backprop_tui.screens.base import SectionScreen
+
+HIGH_CONTRAST = Theme(
+    name="high-contrast",
+    primary="#ffff00",
+    secondary="#00ffff",
+    accent="#ff00ff",
+    foreground="#ffffff",
+    background="#000000",
+    surface="#000000",
+    panel="#1c1c1c",
+    success="#00ff00",
+    warning="#ffff00",
+    error="#ff4040",
+    boost="#303030",
+    dark=True,
+)
+"""Pure colours on black, for projectors and tired eyes (also in the palette's theme list)."""
+
+IDLE_CAP = 300.0
+"""At most this many seconds count as time spent between two key presses."""
+
+
+def login_name() -> str:
+    """The login name, or ``learner`` when there is none (some containers and SSH set-ups)."""
+    try:
+        return getpass.getuser() or "learner"
+    except Exception:  # getpass raises OSError/KeyError when no name is known
+        return "learner"
+
+
+class BackpropApp(App[None]):
+    """backprop-tui: the lesson, section by section, with the keyboard.
+
+    Args:
+        section: open this section instead of where the learner left off.
+        learner: the learner's name (default: the login name).
+        store: where progress lives (default: the data directory's store).
+    """
+
+    CSS_PATH = "app.tcss"
+    TITLE = "backprop-tui"
+    COMMANDS = App.COMMANDS | {SectionCommands}
+    BINDINGS = [
+        Binding("right_square_bracket,pagedown", "next_section", "Next section", key_display="]"),
+        Binding("left_square_bracket,pageup", "previous_section", "Previous section", key_display="[", show=False),
+        *(
+            Binding(str(s.key), f"goto('{s.id}')", f"Go to {s.title}", show=False)
+            for s in SECTIONS
+        ),
+        Binding("question_mark,f1", "help", "Help", key_display="?"),
+        Binding("q", "quit", "Quit"),
+    ]
+
+    def __init__(
+        self, section: str | None = None, learner: str | None = None, store: ProgressStore | None = None
+    ) -> None:
+        super().__init__()
+        self.start_section = section
+        self.learner = (learner or login_name()).strip() or "learner"
+        self.store = store
+        self._last_activity = time.monotonic()
+
+    # -- start and stop ----------------------------------------------------------
+
+    def on_mount(self) -> None:
+        """Open the progress store, then the section to start at."""
+        self.register_theme(HIGH_CONTRAST)
+        if self.store is None:
+            from backprop_tui.progress.store import open_store
+
+            self.store, notice = open_store()
+            if notice:
+                self.notify(notice, severity="warning", timeout=12)
+        section, step = self.start_section, 0
+        saved = self.store.position(self.learner)
+        if section is None and saved is not None and saved[0] in BY_ID:
+            section, step = saved
+        self.goto(section or SECTION_IDS[0], step)
+
+    def on_unmount(self) -> None:
+        """Count the last stretch of time and close the store."""
+        if self.store is not None:
+            self.record_activity()
+            self.store.close()
+
+    # -- navigation ----------------------------------------------------------------
+
+    @property
+    def section_screen(self) -> SectionScreen | None:
+        """The section on screen (under any help or palette on top), if any."""
+        from backprop_tui.screens.base import SectionScreen
+
+        for screen in reversed(self.screen_stack):
+            if isinstance(screen, SectionScreen):
+                return screen
+        return None
+
+    def goto(self, section: str, step: int | None = None) -> None:
+        """Show ``section`` (at ``step``, if given; else where it was left this session)."""
+        while len(self.screen_stack) > 1 and self.screen is not self.section_screen:
+            self.pop_screen()  # close help or the palette first
+        if not self.is_screen_installed(section):
+            self.install_screen(screen_class(section)(), name=section)
+        screen: SectionScreen = self.get_screen(section)  # type: ignore[assignment]
+        if screen.is_mounted:
+            if step is not None:
+                screen.go_to_step(step)
+        else:
+            screen.start_step = step or 0
+        if self.section_screen is None:
+            self.push_screen(section)
+        else:
+            self.switch_screen(section)
+        self.store.visit(self.learner, section)
+        self.save_position(section, screen.step if screen.is_mounted else screen.start_step)
+
+    def save_position(self, section: str, step: int) -> None:
+        """Remember where the learner is, and count the time since the last key."""
+        self.store.set_position(self.learner, section, step)
+        self.record_activity()
+
+    def record_activity(self) -> None:
+        """Add the time since the last activity (capped, so a lunch break doesn't count)."""
+        now = time.monotonic()
+        self.store.add_time(self.learner, min(now - self._last_activity, IDLE_CAP))
+        self._last_activity = now
+
+    def action_goto(self, section: str) -> None:
+        """Jump to a section by id."""
+        self.goto(section)
+
+    def action_next_section(self) -> None:
+        """On to the next section (from the finish: nowhere)."""
+        current = self.section_screen
+        nxt = neighbour(current.SECTION_ID, 1) if current else None
+        if nxt is not None:
+            self.goto(nxt, 0)
+        else:
+            self.notify("This is the last section.", timeout=3)
+
+    def action_previous_section(self) -> None:
+        """Back to the section before."""
+        current = self.section_screen
+        prev = neighbour(current.SECTION_ID, -1) if current else None
+        if prev is not None:
+            self.goto(prev, 0)
+        else:
+            self.notify("This is the first section.", timeout=3)
+
+    def action_help(self) -> None:
+        """Show every key of the current screen."""
+        from backprop_tui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen))

@@ -1,0 +1,29 @@
+"""The command palette's "Go to section" commands (ctrl+p)."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+from backprop_tui.lesson.sections import SECTIONS
+
+
+class SectionCommands(Provider):
+    """One command per section: "Go to section 3 · Forward pass"."""
+
+    def _commands(self) -> list[tuple[str, str, str]]:
+        return [(f"Go to section {s.place}", s.id, f"Jump to section {s.key} (key {s.key})") for s in SECTIONS]
+
+    async def discover(self) -> Hits:
+        """List every section when the palette opens."""
+        for text, section, help_text in self._commands():
+            yield DiscoveryHit(text, partial(self.app.goto, section), help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        """Sections whose title fuzzily matches ``query``."""
+        matcher = self.matcher(query)
+        for text, section, help_text in self._commands():
+            score = matcher.match(text)
+            if score > 0:
+                yield Hit(score, matcher.highlight(text), partial(self.app.goto, section), help=help_text)

@@ -1,0 +1,162 @@
+"""Quick-check questions, as data: at least one at the end of each of sections 1–6.
+
+The five questions of the source lesson are here, each in our own words,
+with more of our own. Every question has four options (answered with a–d),
+the letter of the right one, and a short explanation shown after answering.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+LETTERS = ("a", "b", "c", "d")
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    """One multiple-choice quick check.
+
+    Attributes:
+        id: stable id (progress is stored by it; never rename one).
+        section: the id of the section it closes.
+        prompt: the question.
+        options: four answers, shown as a) … d).
+        answer: the letter of the right option.
+        explanation: why, shown once the learner has answered.
+    """
+
+    id: str
+    section: str
+    prompt: str
+    options: tuple[str, str, str, str]
+    answer: str
+    explanation: str
+
+    def is_correct(self, letter: str) -> bool:
+        """Whether ``letter`` (a–d) is the right answer."""
+        return letter == self.answer
+
+
+QUESTIONS: tuple[Question, ...] = (
+    Question(
+        "intro-random",
+        "intro",
+        "Why not just try random changes to the weights until the loss goes down?",
+        (
+            "Random changes are against the rules of calculus.",
+            "There are far too many weights: blind guessing almost never finds a better direction.",
+            "Random changes always make the loss larger.",
+            "The computer cannot generate random numbers fast enough.",
+        ),
+        "b",
+        "With millions of weights the number of possible changes is astronomical. The gradient "
+        "names, for every weight at once, the direction that lowers the loss.",
+    ),
+    Question(
+        "intro-gradient",
+        "intro",
+        "For one weight w, what does dL/dw tell you?",
+        (
+            "The value w should have at the end of training.",
+            "How much the loss changes, and in which direction, when w is nudged.",
+            "How many training steps are left.",
+            "Which input is the most important.",
+        ),
+        "b",
+        "dL/dw is a slope: positive means raising w raises the loss (so lower it), negative means "
+        "raising w lowers the loss. Its size says how strongly w matters right now.",
+    ),
+    Question(
+        "chain-product",
+        "chain-rule",
+        "If dy/dz = 2 and dz/dx = 3, what is dy/dx?",
+        ("5", "1.5", "6", "−1"),
+        "c",
+        "The chain rule multiplies the local slopes along the path: dy/dx = dy/dz · dz/dx = 2 × 3 = 6.",
+    ),
+    Question(
+        "chain-paths",
+        "chain-rule",
+        "x reaches z along two paths, contributing 4 and 8 to dz/dx. What is dz/dx?",
+        ("32", "8, the larger one", "12", "4, the direct one"),
+        "c",
+        "When a variable influences the output along several paths, the contributions add up: "
+        "4 + 8 = 12. Backprop does exactly this when a neuron feeds several others.",
+    ),
+    Question(
+        "forward-sigmoid",
+        "forward",
+        "What does the sigmoid activation do in the forward pass?",
+        (
+            "It squashes any number into the range 0 to 1, smoothly.",
+            "It sets negative numbers to zero and keeps positive ones.",
+            "It computes the loss.",
+            "It picks the learning rate.",
+        ),
+        "a",
+        "σ(z) = 1/(1 + e^−z) maps every real z into (0, 1): large negative z gives nearly 0, "
+        "large positive z nearly 1, and σ(0) = 0.5. (Zeroing negatives is ReLU.)",
+    ),
+    Question(
+        "forward-order",
+        "forward",
+        "Why must the forward pass run before the backward pass?",
+        (
+            "It doesn't: they are independent.",
+            "The backward pass needs the values it computed (z, a and the loss) to evaluate each derivative.",
+            "The forward pass sets the learning rate.",
+            "The forward pass resets the gradients to zero.",
+        ),
+        "b",
+        "Every local derivative is evaluated at the current values: σ′(z) needs z, ∂z/∂W needs the "
+        "layer's input a. So backprop reuses what the forward pass stored.",
+    ),
+    Question(
+        "backward-large",
+        "backward",
+        "What does a large gradient on a weight mean?",
+        (
+            "The weight is already at its best value.",
+            "Changing that weight a little would change the loss a lot, so it gets a big update.",
+            "The weight should be removed from the network.",
+            "The learning rate is too small.",
+        ),
+        "b",
+        "The gradient measures sensitivity: a large |dL/dw| means the loss reacts strongly to w, "
+        "so W ← W − α·dL/dW moves it further than a weight with a small gradient.",
+    ),
+    Question(
+        "rate-too-high",
+        "learning-rate",
+        "From step to step the loss jumps around and then grows without bound. What is the likely cause?",
+        (
+            "The learning rate is too low.",
+            "The learning rate is too high: each step overshoots the minimum.",
+            "The network has too few layers.",
+            "The target is wrong.",
+        ),
+        "b",
+        "With α too large each update jumps past the valley floor to a higher point on the other "
+        "side, and the error grows until the numbers overflow. Lower α, or use an adaptive optimiser.",
+    ),
+    Question(
+        "health-sigmoid",
+        "health",
+        "Why does sigmoid cause vanishing gradients in deep networks?",
+        (
+            "Because sigmoid outputs can be negative.",
+            "Because its derivative is at most 0.25, and backprop multiplies one such factor per layer.",
+            "Because it is slower to compute than ReLU.",
+            "Because it makes the loss larger.",
+        ),
+        "b",
+        "σ′(z) = σ(z)(1 − σ(z)) never exceeds 0.25. Passing back through ten sigmoid layers "
+        "multiplies the gradient by at most 0.25¹⁰ ≈ 0.000001, so the first layers barely learn.",
+    ),
+)
+"""Every quick check, in lesson order."""
+
+
+def questions_for(section: str) -> tuple[Question, ...]:
+    """The quick checks that close ``section``, in order."""
+    return tuple(q for q in QUESTIONS if q.section == section)

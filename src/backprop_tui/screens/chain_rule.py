@@ -1,0 +1,175 @@
+"""Section 2 — the chain rule: an explorer of y = f(g(x)) and the rule for many paths.
+
+``+``/``-`` (or ``up``/``down``) move x by 0.1, ``>``/``<`` (or
+``shift+up``/``shift+down``) by 1.0, ``r`` puts it back to 2.00. The values
+come from :func:`~backprop_tui.engine.chain.explorer` and
+:func:`~backprop_tui.engine.chain.two_paths`.
+"""
+
+from __future__ import annotations
+
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.reactive import reactive
+from textual.widgets import Static
+
+from backprop_tui.engine.chain import explorer, two_paths
+from backprop_tui.renderables.chain import ChainDiagram, ChainNode
+from backprop_tui.renderables.numbers import format_number
+from backprop_tui.screens.base import SectionScreen
+
+RULE = """\
+Backpropagation is the chain rule from calculus, applied over and over.
+
+When y = f(g(x)), a small change in x moves g, and that change in g moves f. \
+The slopes multiply:  dy/dx = dy/dg · dg/dx.
+
+A network is one long chain: output = f(layer3(layer2(layer1(input)))). To find \
+how the loss depends on one weight, multiply the slopes of every step between \
+that weight and the loss.
+
+Next: try it. You will change x and watch each slope, and their product."""
+
+EXPLORER_NOTE = """\
+Each arrow carries one local slope. Multiply them and you get the slope of the \
+whole chain: how fast y moves when x moves. Change x and watch dy/du follow u, \
+while du/dx stays 3."""
+
+PATHS_NOTE = """\
+In a network a value usually reaches the loss along several paths: a weight \
+feeds a neuron whose output goes to every neuron of the next layer. The \
+chain rule then adds one product per path. Backprop keeps adding these \
+contributions as it sweeps back, so every path is counted once."""
+
+X_DEFAULT = 20
+"""x in tenths: 2.0."""
+X_LIMIT = 100
+"""x stays within ±10.0 (tenths)."""
+
+
+class ChainRuleScreen(SectionScreen):
+    """The chain rule, the explorer, and the multi-path rule."""
+
+    SECTION_ID = "chain-rule"
+    STEP_LABELS = ("The chain rule", "Explorer", "Many paths")
+
+    BINDINGS = [
+        Binding("plus,equals_sign,up", "nudge(1)", "x +0.1", key_display="+"),
+        Binding("minus,underscore,down", "nudge(-1)", "x −0.1", key_display="-"),
+        Binding("greater_than_sign,shift+up", "nudge(10)", "x +1", key_display=">", show=False),
+        Binding("less_than_sign,shift+down", "nudge(-10)", "x −1", key_display="<", show=False),
+        Binding("r", "reset_x", "x = 2", show=False),
+    ]
+
+    tenths: reactive[int] = reactive(X_DEFAULT, init=False)
+    """x, in tenths (so 0.1 steps never drift: x = tenths / 10)."""
+
+    @property
+    def x(self) -> float:
+        """The explorer's input."""
+        return self.tenths / 10
+
+    def compose_body(self) -> ComposeResult:
+        """A heading, the worked maths, a note."""
+        yield Static(id="heading")
+        yield Static(id="diagram", classes="diagram")
+        yield Static(id="prose", classes="prose")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """x can change only where x is shown."""
+        if action in ("nudge", "reset_x"):
+            return self.question is None and self.step > 0
+        return super().check_action(action, parameters)
+
+    def action_nudge(self, tenths: int) -> None:
+        """Move x by ``tenths``/10, within ±10."""
+        wanted = self.tenths + tenths
+        self.tenths = max(-X_LIMIT, min(X_LIMIT, wanted))
+        if wanted != self.tenths:
+            self.notify(f"x stays between {-X_LIMIT / 10:.1f} and {X_LIMIT / 10:.1f}.", timeout=3)
+
+    def action_reset_x(self) -> None:
+        """x back to 2.00."""
+        self.tenths = X_DEFAULT
+
+    def watch_tenths(self) -> None:
+        """Redraw with the new x."""
+        if self.question is None:
+            self.show_step(self.step)
+
+    def show_step(self, step: int) -> None:
+        """The rule in words, the explorer, or the two-path example."""
+        heading = self.query_one("#heading", Static)
+        diagram = self.query_one("#diagram", Static)
+        prose = self.query_one("#prose", Static)
+        if step == 0:
+            heading.update(Text("The chain rule: calculus you already know", style="bold"))
+            diagram.display = False
+            prose.update(RULE)
+            return
+        diagram.display = True
+        keys = Text("+/- change x by 0.1, >/< by 1, r resets it", style="dim")
+        if step == 1:
+            heading.update(Group(Text("Explorer: y = f(g(x)) with g(x) = 3x and f(u) = u²", style="bold"), keys))
+            diagram.update(self.explorer())
+            prose.update(EXPLORER_NOTE)
+        else:
+            heading.update(Group(Text("Many paths: z = x·y where y = x²", style="bold"), keys))
+            diagram.update(self.paths())
+            prose.update(PATHS_NOTE)
+
+    def explorer(self) -> Group:
+        """x → u → y with both local slopes and their product."""
+        e = explorer(self.x)
+        chain = ChainDiagram(
+            [
+                ChainNode("x", "input", f2(e.x), local=f3(e.du_dx)),
+                ChainNode("u = g(x)", "3x", f2(e.u), local=f3(e.dy_du)),
+                ChainNode("y = f(u)", "u²", f2(e.y)),
+            ]
+        )
+        table = Table.grid(padding=(0, 2))
+        table.add_column(style="bold")
+        table.add_column()
+        table.add_column(style="dim")
+        table.add_row("du/dx", f3(e.du_dx), "the slope of g(x) = 3x: always 3")
+        table.add_row("dy/du", f3(e.dy_du), f"the slope of f(u) = u² is 2u = 2 × {f2(e.u)}")
+        product = Text.assemble(
+            ("dy/dx = du/dx × dy/du = ", "bold"), f"{f3(e.du_dx)} × {f3(e.dy_du)} = ", (f3(e.dy_dx), "bold reverse")
+        )
+        return Group(chain, table, Text(""), product)
+
+    def paths(self) -> Group:
+        """Both paths from x to z, each product shown, then the sum."""
+        p = two_paths(self.x)
+        values = Text.assemble(
+            "x = ", (f2(p.x), "bold"), "    y = x² = ", (f2(p.y), "bold"), "    z = x·y = ", (f2(p.z), "bold")
+        )
+        table = Table(box=None, padding=(0, 1), show_edge=False)
+        table.add_column("path", style="bold")
+        table.add_column("chain rule")
+        table.add_column("contribution", justify="right")
+        table.add_row("x → z", "∂f/∂x = y", f2(p.direct))
+        table.add_row(
+            "x → y → z", f"∂f/∂y · dy/dx = x · 2x = {f2(p.df_dy)} × {f2(p.dy_dx)}", f2(p.via_y)
+        )
+        total = Text.assemble(
+            ("dz/dx = ∂f/∂x + ∂f/∂y·dy/dx = ", "bold"),
+            f"{f2(p.direct)} + {f2(p.via_y)} = ",
+            (f2(p.dz_dx), "bold reverse"),
+        )
+        check = Text("Check it another way: z = x·x² = x³, whose slope is 3x².", style="dim")
+        return Group(values, Text(""), table, Text(""), total, check)
+
+
+def f2(value: float) -> str:
+    """Two decimals (values)."""
+    return format_number(value, 2)
+
+
+def f3(value: float) -> str:
+    """Three decimals (slopes), as the source lesson shows them."""
+    return format_number(value, 3)

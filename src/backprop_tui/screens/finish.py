@@ -1,0 +1,140 @@
+"""Section 8 — the key takeaway, the learner's results, and the certificate.
+
+The certificate is written the first time the results are shown with the
+whole lesson done (every section visited, every quick check answered); ``c``
+writes it again with the time spent so far.
+"""
+
+from __future__ import annotations
+
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import Static
+
+from backprop_tui.lesson.sections import SECTIONS
+from backprop_tui.screens.base import SectionScreen
+
+TAKEAWAY = """\
+Backpropagation is the chain rule, organised.
+
+The forward pass computes and remembers every value. The backward pass starts \
+at the loss with a slope of 1 and walks back through the network; at each step \
+it multiplies in one local derivative and adds up the paths that meet. When it \
+reaches a weight, the product is that weight's gradient: how much the loss \
+would change if the weight changed.
+
+A step of W ← W − α·dL/dW against the gradient lowers the loss. Repeat it \
+millions of times and a network learns. When gradients shrink or blow up on \
+the way back, learning stalls, and that is what good initialisation, ReLU-like \
+activations, skip connections, clipping and adaptive optimisers are for."""
+
+MAX_MISSING = 4
+"""At most this many unfinished items are listed; the rest are counted."""
+
+
+class FinishScreen(SectionScreen):
+    """The key takeaway, then the results and the certificate."""
+
+    SECTION_ID = "finish"
+    STEP_LABELS = ("Key takeaway", "Your results")
+
+    BINDINGS = [Binding("c", "certificate", "Certificate")]
+
+    def compose_body(self) -> ComposeResult:
+        """A heading, the text or the results, the certificate's status."""
+        yield Static(id="heading")
+        yield Static(id="prose", classes="prose")
+        yield Static(id="certificate", classes="prose")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """``c`` only on the results, and only once the lesson is complete."""
+        if action == "certificate":
+            return self.step == 1 and self.results().complete
+        return super().check_action(action, parameters)
+
+    def results(self):  # noqa: ANN201 - Results, imported lazily
+        """The learner's results, fresh from the store."""
+        from backprop_tui.progress.store import results
+
+        return results(self.app.store, self.app.learner)
+
+    def show_step(self, step: int) -> None:
+        """The takeaway, or the results with the certificate."""
+        heading = self.query_one("#heading", Static)
+        prose = self.query_one("#prose", Static)
+        cert = self.query_one("#certificate", Static)
+        if step == 0:
+            heading.update(Text("The key takeaway", style="bold"))
+            prose.update(TAKEAWAY)
+            cert.display = False
+            return
+        heading.update(Text(f"Your results, {self.app.learner}", style="bold"))
+        results = self.results()
+        prose.update(self.table(results))
+        cert.display = True
+        record = self.app.store.certificate(self.app.learner)
+        if results.complete and record is None:
+            self.action_certificate()
+        else:
+            cert.update(self.certificate_text(results, record))
+
+    def table(self, results) -> Group:  # noqa: ANN001
+        """Each section ticked or not, the quick-check score and the time spent."""
+        from backprop_tui.progress.certificate import format_duration
+
+        seen = set(results.visited)
+        grid = Table.grid(padding=(0, 2))
+        grid.add_column()
+        grid.add_column()
+        for a, b in zip(SECTIONS[:4], SECTIONS[4:]):
+            grid.add_row(*(tick(s.key, s.title, s.id in seen) for s in (a, b)))
+        score = Text.assemble(
+            ("Quick checks  ", "bold"),
+            f"{results.score} of {results.questions_total} right on the first try",
+            f"  ({results.answered} answered)" if results.answered < results.questions_total else "",
+        )
+        time = Text.assemble(("Time spent    ", "bold"), format_duration(results.seconds))
+        sections = Text.assemble(("Sections      ", "bold"), f"{len(results.visited)} of {results.sections_total} visited")
+        return Group(sections, grid, Text(""), score, time)
+
+    def certificate_text(self, results, record) -> Text:  # noqa: ANN001
+        """Where the certificate (a store record or a fresh one) is, or what is left to earn it."""
+        if record is not None and results.complete:
+            return Text.assemble(
+                ("Certificate", "bold reverse"), f"  verification code {record.code}\n",
+                "Saved as ", (str(record.svg_path), "bold"), "\n",
+                "and as text: ", str(record.txt_path), "\n",
+                ("Press c to write it again with your latest time.", "dim"),
+            )
+        missing = results.missing
+        listed = ", ".join(missing[:MAX_MISSING])
+        more = f", and {len(missing) - MAX_MISSING} more" if len(missing) > MAX_MISSING else ""
+        return Text.assemble(
+            ("Certificate", "bold"),
+            "\nVisit every section and answer every quick check to earn it. Still to do: ",
+            listed + more + ".",
+        )
+
+    def action_certificate(self) -> None:
+        """Write the certificate (SVG and text) and show where it went."""
+        from backprop_tui.progress.certificate import CertificateError, write_certificate
+
+        results = self.results()
+        cert = self.query_one("#certificate", Static)
+        try:
+            written = write_certificate(self.app.store, self.app.learner, results)
+        except (CertificateError, ValueError) as error:
+            cert.update(Text(f"The certificate could not be written: {error}", style="bold"))
+            return
+        cert.update(self.certificate_text(results, written))
+        self.notify("Certificate saved.", timeout=4)
+
+
+def tick(key: int, title: str, done: bool) -> Text:
+    """``✓ 3 Forward pass`` or ``· 3 Forward pass (not yet)``: the word carries it without colour."""
+    if done:
+        return Text.assemble(("✓ ", "bold green"), f"{key} {title}")
+    return Text.assemble(("· ", "dim"), f"{key} {title}", (" (not yet)", "dim"))

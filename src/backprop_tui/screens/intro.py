@@ -1,0 +1,197 @@
+"""Section 1 — why backpropagation: the learning problem and a chain lit forward, then backward.
+
+Every value and derivative on the diagram comes from the engine's
+:func:`~backprop_tui.engine.chain.lesson_chain` events; the screen only
+chooses how many of them to show.
+"""
+
+from __future__ import annotations
+
+from rich.console import Group
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.widgets import Static
+
+from backprop_tui.engine.chain import lesson_chain
+from backprop_tui.renderables.chain import ChainDiagram, ChainNode
+from backprop_tui.renderables.numbers import format_number
+from backprop_tui.screens.base import SectionScreen
+
+WHY = """\
+A network can have millions of weights. Feed it an input, it makes a \
+prediction, and a loss function scores how wrong that prediction is. Which \
+weights should change, which way, and by how much?
+
+Nudging weights at random is hopeless: with millions of them, almost every \
+random change makes things worse, and you would never know which one helped.
+
+Backpropagation answers the question exactly. In one backward sweep it works \
+out, for every weight at once, how much that weight contributed to the loss \
+and in which direction. That number is the weight's gradient."""
+
+PROBLEM = """\
+We have weights W, an input X, a target Y and a loss L that measures the gap \
+between the network's output and Y.
+
+The gradient tells us which way is uphill for the loss. Stepping the other \
+way, a little at a time, lowers it. α (the learning rate) sets the size of \
+each step.
+
+Next, a chain of four small functions shows how gradients are found: first \
+the values flow forward, then the derivatives flow back."""
+
+HISTORY = """\
+The idea is older than deep learning. Seppo Linnainmaa described the reverse \
+mode of automatic differentiation, the mathematics under backprop, in his \
+1970 master's thesis; others found it too.
+
+In 1986 David Rumelhart, Geoffrey Hinton and Ronald Williams published \
+"Learning representations by back-propagating errors". They showed that it \
+trains networks with hidden layers, which nobody had been able to do well, \
+and neural networks came back to life.
+
+Every network trained today still runs backprop. Optimisers such as Adam or \
+RMSprop change what is done with the gradients, not how they are found."""
+
+TITLES = ("x", "h(x)", "g(h)", "f(g)", "L")
+"""The boxes' titles: the input, then each function of the one before."""
+SHORT = ("input", "x²−1", "4−h", "g²+4", "½(f−3)²")
+"""What each box computes, short enough for a box."""
+
+
+class IntroScreen(SectionScreen):
+    """Why backprop matters, the learning problem, a chain forward and backward, a little history."""
+
+    SECTION_ID = "intro"
+    STEP_LABELS = (
+        "Why it matters",
+        "The learning problem",
+        *(f"Forward: {name}" for name in ("x", "h", "g", "f", "L")),
+        *(f"Backward: dL/d{name}" for name in ("L", "f", "g", "h", "x")),
+        "A short history",
+    )
+
+    FORWARD = 2
+    """The first forward step."""
+    BACKWARD = FORWARD + len(TITLES)
+    """The first backward step."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        chain = lesson_chain()
+        self.chain = chain
+        self.forward_events = list(chain.forward())
+        self.backward_events = list(chain.backward())
+
+    def compose_body(self) -> ComposeResult:
+        """A title, the prose or the diagram, and the step's explanation."""
+        yield Static(id="heading")
+        yield Static(id="diagram", classes="diagram")
+        yield Static(id="prose", classes="prose")
+
+    def show_step(self, step: int) -> None:
+        """Show prose for the first and last steps; the chain lit up to ``step`` otherwise."""
+        heading = self.query_one("#heading", Static)
+        diagram = self.query_one("#diagram", Static)
+        prose = self.query_one("#prose", Static)
+        if step == 0:
+            heading.update(Text("Why backpropagation matters", style="bold"))
+            diagram.display = False
+            prose.update(WHY)
+        elif step == 1:
+            heading.update(Text("The learning problem", style="bold"))
+            diagram.display = True
+            diagram.update(self.problem())
+            prose.update(PROBLEM)
+        elif step < self.BACKWARD + len(TITLES):
+            forward = step < self.BACKWARD
+            heading.update(Text("Forward flow" if forward else "Backward flow", style="bold"))
+            diagram.display = True
+            diagram.update(self.diagram(step))
+            prose.update(self.explain(step))
+        else:
+            heading.update(Text("A short history", style="bold"))
+            diagram.display = False
+            prose.update(HISTORY)
+
+    @staticmethod
+    def problem() -> Group:
+        """The learning problem as two lines to remember."""
+        return Group(
+            Text.assemble(("  Find    ", "bold"), "dL/dW", ("   how the loss changes with each weight", "dim")),
+            Text.assemble(("  Update  ", "bold"), "W ← W − α·dL/dW", ("   a small step downhill", "dim")),
+        )
+
+    def diagram(self, step: int) -> ChainDiagram:
+        """The chain with the values (forward) or gradients (backward) known at ``step``."""
+        n = len(TITLES)
+        if step < self.BACKWARD:
+            lit = step - self.FORWARD  # nodes 0..lit have values
+            nodes = [
+                ChainNode(TITLES[i], SHORT[i], value=fmt(e.value) if i <= lit else None)
+                for i, e in enumerate(self.forward_events)
+            ]
+            return ChainDiagram(nodes, active=lit)
+        done = step - self.BACKWARD  # backward events 0..done are shown
+        grads: dict[int, str] = {}
+        locals_: dict[int, str] = {}
+        for event in self.backward_events[: done + 1]:
+            grads[event.index] = fmt(event.grad)
+            if event.index < n - 1:
+                locals_[event.index] = fmt(event.local)
+        nodes = [
+            ChainNode(TITLES[i], SHORT[i], fmt(e.value), grad=grads.get(i), local=locals_.get(i))
+            for i, e in enumerate(self.forward_events)
+        ]
+        return ChainDiagram(nodes, active=self.backward_events[done].index, backward=True)
+
+    def explain(self, step: int) -> Text:
+        """What the step computed, with the numbers put in."""
+        if step < self.BACKWARD:
+            i = step - self.FORWARD
+            event = self.forward_events[i]
+            if i == 0:
+                return Text.assemble(
+                    ("The input: ", "bold"), f"x = {fmt(event.value)}.\n\n",
+                    "Each box takes the value before it and computes its own. Press n to run the next one.",
+                )
+            before = self.forward_events[i - 1]
+            text = Text.assemble(
+                (f"{event.expression}", "bold"), f"   with {before.name} = {fmt(before.value)}:   ",
+                (f"{event.name} = {fmt(event.value)}", "bold"),
+            )
+            if i == len(TITLES) - 1:
+                text.append(
+                    "\n\nThe forward pass is done: L is the loss. Now the question backprop answers: "
+                    "how does L change when x changes?"
+                )
+            return text
+        event = self.backward_events[step - self.BACKWARD]
+        if event.index == len(TITLES) - 1:
+            return Text.assemble(
+                ("dL/dL = 1", "bold"),
+                "   the loss changes one-for-one with itself: the backward pass starts here.\n\n"
+                "Each step back multiplies in one local derivative: the slope of the next box "
+                "with respect to this one.",
+            )
+        node = self.chain.nodes[event.index]  # the box after this one: its derivative is the local
+        nxt = self.forward_events[event.index + 1].name
+        text = Text.assemble(
+            (f"{node.derivative}", "bold"), f" = {fmt(event.local)}\n",
+            (f"dL/d{event.name}", "bold"), f" = dL/d{nxt} · {node.derivative.split(' =')[0]}"
+            f" = {fmt(event.upstream)} × {fmt(event.local)} = ",
+            (fmt(event.grad), "bold"),
+        )
+        if event.index == 0:
+            text.append(
+                f"\n\nIf x grew by a tiny ε, L would change by about {fmt(event.grad)}·ε. "
+                "Backprop does this for every weight of a network, in one sweep."
+            )
+        elif event.local < 0:
+            text.append("\n\nA negative local slope flips the gradient's sign on the way back.")
+        return text
+
+
+def fmt(value: float) -> str:
+    """Two decimals, as the chain's boxes show them."""
+    return format_number(value, 2)

@@ -1,0 +1,1 @@
+"""Thin Textual widgets: reactive state in, a renderable out."""

@@ -1,0 +1,67 @@
+"""A quick check: a question, four options answered with a–d, then the answer explained."""
+
+from __future__ import annotations
+
+from rich.console import Group
+from rich.text import Text
+from textual.reactive import reactive
+from textual.widget import Widget
+
+from backprop_tui.lesson.quiz import LETTERS, Question
+
+
+class QuickCheck(Widget):
+    """Shows ``question``; once ``chosen`` is set, marks it right or wrong and explains.
+
+    The words "Right" and "Not quite" carry the verdict, so it reads without colour.
+    """
+
+    DEFAULT_CSS = """
+    QuickCheck { height: auto; padding: 1 2; }
+    """
+
+    question: reactive[Question | None] = reactive(None)
+    """The question on show."""
+    chosen: reactive[str | None] = reactive(None)
+    """The letter the learner picked last, or ``None`` before answering."""
+    first: reactive[str | None] = reactive(None)
+    """The learner's first (scored) answer, if any."""
+    number: reactive[str] = reactive("")
+    """e.g. ``1 of 2`` when a section has several checks."""
+
+    def render(self) -> Group | Text:
+        """The question, its options, and (once answered) the verdict and explanation."""
+        q = self.question
+        if q is None:
+            return Text("")
+        head = Text("Quick check", style="bold reverse")
+        if self.number:
+            head.append(f"  {self.number}", style="dim")
+        parts: list[Text] = [head, Text(""), Text(q.prompt, style="bold"), Text("")]
+        for letter, option in zip(LETTERS, q.options):
+            line = Text(f"  {letter}) ", style="bold")
+            style = ""
+            mark = "  "
+            if self.chosen is not None:
+                if letter == q.answer:
+                    style, mark = "bold green", "✓ "
+                elif letter == self.chosen:
+                    style, mark = "red", "✗ "
+            line = Text(mark) + line
+            line.append(option, style=style)
+            parts.append(line)
+        parts.append(Text(""))
+        if self.chosen is None:
+            parts.append(Text("Press a, b, c or d to answer.", style="dim"))
+        else:
+            if q.is_correct(self.chosen):
+                verdict = Text("✓ Right. ", style="bold green")
+            else:
+                verdict = Text(f"✗ Not quite: the answer is {q.answer}). ", style="bold red")
+            verdict.append(q.explanation)
+            parts.append(verdict)
+            if self.first is not None and self.first != self.chosen:
+                parts.append(Text(f"(Your first answer, {self.first}), is the one that counts.)", style="dim"))
+            parts.append(Text(""))
+            parts.append(Text("Press n to go on.", style="dim"))
+        return Group(*parts)

@@ -1,0 +1,355 @@
+"""The lesson app driven key by key (Textual's Pilot): navigation, sections 1–3 and 8, quick checks.
+
+Every number asserted on screen is computed here from the engine, then looked
+for in what the widgets render; nothing is compared with a copy of widget code.
+"""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from rich.console import Console
+from textual.widgets import Static
+
+from backprop_tui.app import BackpropApp
+from backprop_tui.engine.chain import explorer, lesson_chain, two_paths
+from backprop_tui.lesson.quiz import QUESTIONS, questions_for
+from backprop_tui.lesson.sections import SECTION_IDS, SECTIONS
+from backprop_tui.progress.store import ProgressStore, open_store
+from backprop_tui.screens.help import HelpScreen
+from backprop_tui.widgets.quick_check import QuickCheck
+
+SIZE = (80, 24)
+
+
+def shown(app: BackpropApp, selector: str = "#body") -> str:
+    """The text of every visible Static under ``selector`` on the section screen, as a learner reads it."""
+    screen = app.section_screen
+    assert screen is not None
+    parts = []
+    for static in screen.query_one(selector).query(Static):
+        if static.display:
+            console = Console(width=120, file=io.StringIO(), record=True, color_system=None)
+            console.print(static.content, markup=False)
+            parts.append(console.export_text())
+    return "\n".join(parts)
+
+
+def quiz_text(app: BackpropApp) -> str:
+    """What the quick check widget shows."""
+    quiz = app.section_screen.query_one(QuickCheck)
+    console = Console(width=120, file=io.StringIO(), record=True, color_system=None)
+    console.print(quiz.render())
+    return console.export_text()
+
+
+def make_app(**kwargs) -> BackpropApp:
+    """An app with an in-memory store and a fixed learner, unless told otherwise."""
+    kwargs.setdefault("learner", "Ada")
+    kwargs.setdefault("store", ProgressStore())
+    return BackpropApp(**kwargs)
+
+
+def place(app: BackpropApp) -> tuple[str, int]:
+    screen = app.section_screen
+    return screen.SECTION_ID, screen.step
+
+
+async def test_first_run_opens_section_one_with_its_place_in_the_header():
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert place(app) == ("intro", 0)
+        assert app.screen.sub_title == "1/8 · Why backpropagation"
+        assert "backpropagation" in shown(app).lower()
+
+
+async def test_next_and_previous_step_keys():
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        for key, expected in [("n", 1), ("space", 2), ("right", 3), ("p", 2), ("left", 1), ("left", 0), ("p", 0)]:
+            await pilot.press(key)
+            assert place(app) == ("intro", expected), key
+
+
+async def test_section_keys_and_jumps_reach_every_section():
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        for section in SECTIONS:
+            await pilot.press(str(section.key))
+            await pilot.pause()
+            assert place(app) == (section.id, 0)
+            assert app.screen.sub_title == section.place
+        # ] and pagedown move on, [ and pageup move back; the ends say so instead of moving.
+        await pilot.press("1")
+        await pilot.press("right_square_bracket")
+        assert place(app)[0] == "chain-rule"
+        await pilot.press("pagedown")
+        assert place(app)[0] == "forward"
+        await pilot.press("left_square_bracket")
+        assert place(app)[0] == "chain-rule"
+        await pilot.press("pageup", "pageup")
+        assert place(app)[0] == "intro"
+        await pilot.press("8", "right_square_bracket")
+        assert place(app)[0] == "finish"
+
+
+async def test_past_the_last_step_comes_the_next_section_and_back_again():
+    app = make_app(section="chain-rule")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.section_screen
+        for _ in range(screen.total_steps - 1):
+            await pilot.press("n")
+        assert place(app) == ("chain-rule", screen.total_steps - 1)
+        await pilot.press("n")
+        await pilot.pause()
+        assert place(app) == ("forward", 0)
+        await pilot.press("p")
+        await pilot.pause()
+        assert place(app) == ("chain-rule", screen.total_steps - 1)
+
+
+async def test_help_lists_the_keys_of_the_current_screen():
+    app = make_app(section="chain-rule")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("n")  # the explorer: x keys are active
+        for key in ("question_mark", "f1"):
+            await pilot.press(key)
+            assert isinstance(app.screen, HelpScreen)
+            console = Console(width=100, file=io.StringIO(), record=True, color_system=None)
+            console.print(app.screen.query_one("#keys", Static).content)
+            text = console.export_text()
+            for words in ("Next", "Back", "x +0.1", "x −0.1", "Next section", "Go to The chain rule", "Help", "ctrl+p"):
+                assert words in text, words
+            await pilot.press("escape")
+            assert not isinstance(app.screen, HelpScreen)
+
+
+async def test_command_palette_goes_to_a_section():
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"forward pass")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert place(app)[0] == "forward"
+
+
+@pytest.mark.parametrize("key", ["q", "ctrl+q"])
+async def test_quit_keys(key):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(key)
+        await pilot.pause()
+        assert app._exit
+
+
+async def test_intro_chain_forward_then_backward_from_the_engine():
+    chain = lesson_chain()
+    values = [f"{v:.2f}" for v in chain.values()]
+    assert values == ["2.00", "3.00", "1.00", "5.00", "2.00"]  # the source lesson's numbers
+    grads = {e.name: e.grad for e in chain.backward()}
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("n", "n")  # the first forward step: only x is known
+        text = shown(app)
+        assert "Forward flow" in text and "2.00" in text and "5.00" not in text
+        for _ in range(4):
+            await pilot.press("n")
+        text = shown(app)
+        assert all(v in text for v in values)
+        assert "L = 2.00" in text
+        await pilot.press("n")  # backward starts at the loss
+        assert "Backward flow" in shown(app) and "dL/dL = 1" in shown(app)
+        for _ in range(4):
+            await pilot.press("n")
+        text = shown(app).replace("\u2212", "-")
+        for name in ("f", "g", "h", "x"):
+            assert f"{grads[name]:.2f}" in text, name
+        assert f"dL/dx = dL/dh · dh/dx = {grads['h']:.2f} × {chain.nodes[0].dfn(2.0):.2f} = {grads['x']:.2f}" in text
+
+
+async def test_chain_rule_explorer_keys_change_x_from_the_engine():
+    app = make_app(section="chain-rule")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("n")
+        e = explorer(2.0)
+        assert f"{e.du_dx:.3f} × {e.dy_du:.3f} = {e.dy_dx:.3f}" in shown(app)
+        assert "3.000 × 12.000 = 36.000" in shown(app)  # the source lesson's numbers
+        await pilot.press("plus", "plus", "up")
+        assert app.section_screen.x == pytest.approx(2.3)
+        e = explorer(2.3)
+        assert f"{e.y:.2f}" in shown(app) and f"{e.dy_dx:.3f}" in shown(app)
+        await pilot.press("minus", "down", "greater_than_sign")
+        assert app.section_screen.x == pytest.approx(3.1)
+        await pilot.press("less_than_sign", "less_than_sign", "less_than_sign", "less_than_sign")
+        assert app.section_screen.x == pytest.approx(-0.9)
+        e = explorer(-0.9)
+        assert f"= {e.dy_dx:.3f}".replace("-", "\u2212") in shown(app)  # negatives with a true minus sign
+        await pilot.press("r")
+        assert app.section_screen.x == 2.0
+        for _ in range(12):
+            await pilot.press("greater_than_sign")
+        assert app.section_screen.x == 10.0  # clamped, with a note
+        await pilot.press("n")  # many paths, at the same x
+        p = two_paths(10.0)
+        assert f"{p.direct:.2f} + {p.via_y:.2f} = {p.dz_dx:.2f}" in shown(app)
+        await pilot.press("r")
+        p = two_paths(2.0)
+        assert f"{p.direct:.2f} + {p.via_y:.2f} = {p.dz_dx:.2f}" in shown(app)
+        assert "4.00 + 8.00 = 12.00" in shown(app)
+
+
+async def test_x_keys_do_nothing_on_the_text_step():
+    app = make_app(section="chain-rule")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("plus", "greater_than_sign")
+        assert app.section_screen.x == 2.0
+
+
+async def test_forward_anatomy_shows_the_engine_values_line_by_line():
+    from backprop_tui.engine.events import ForwardEvent, LossEvent
+    from backprop_tui.engine.presets import LESSON_INPUT, LESSON_TARGET, lesson_network
+
+    events = list(lesson_network().forward(LESSON_INPUT, LESSON_TARGET))
+    hidden, out = [e for e in events if isinstance(e, ForwardEvent)]
+    loss = next(e for e in events if isinstance(e, LossEvent))
+    assert round(float(out.a[0]), 4) == 0.5025 and round(loss.loss, 4) == 0.0195
+    app = make_app(section="forward")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("n", "n")  # z1
+        text = shown(app)
+        assert f"= {float(hidden.z[0]):.4f}" in text
+        assert f"{float(hidden.a[0]):.4f}" not in text  # a1 not revealed yet
+        await pilot.press("n")
+        assert f"sigmoid({float(hidden.z[0]):.4f}) = {float(hidden.a[0]):.4f}" in shown(app)
+        assert "0.51 and 0.50" in shown(app)
+        await pilot.press("n", "n", "n")
+        text = shown(app)
+        assert f"({float(out.a[0]):.4f} − {LESSON_TARGET[0]:.4f})² = {loss.loss:.4f}" in text
+
+
+async def test_activation_gallery_plots_from_the_engine():
+    import numpy as np
+
+    from backprop_tui.engine.activations import get_activation
+
+    app = make_app(section="forward")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.section_screen
+        await pilot.press(*["n"] * screen.GALLERY_START)
+        z = np.linspace(-5, 5, 201)
+        sig = get_activation("sigmoid")
+        top = float(np.max(sig.df(z, sig.f(z))))
+        assert top == 0.25
+        text = shown(app)
+        assert "Sigmoid" in text and f"Largest slope: {top:.4f}" in text and "never more than 0.25" in text
+        titles = []
+        for _ in range(5):
+            await pilot.press("n")
+            titles.append(shown(app).splitlines()[0])
+        assert [t.split()[0] for t in titles] == ["ReLU", "Leaky", "tanh(z)", "GELU", "SiLU"]
+
+
+async def test_quick_check_first_answer_is_scored_and_explained():
+    store = ProgressStore()
+    app = make_app(section="chain-rule", store=store)
+    question = questions_for("chain-rule")[0]
+    wrong = next(letter for letter in "abcd" if letter != question.answer)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("a")  # not a quick-check step: a does nothing
+        assert store.answers("Ada") == {}
+        screen = app.section_screen
+        await pilot.press(*["n"] * screen.own_steps)
+        assert screen.question == question
+        assert "Press a, b, c or d" in quiz_text(app)
+        await pilot.press(wrong)
+        assert "Not quite" in quiz_text(app) and question.explanation[:30] in quiz_text(app)
+        await pilot.press(question.answer)
+        assert "Right" in quiz_text(app) and "first answer" in quiz_text(app)
+        answer = store.answers("Ada")[question.id]
+        assert (answer.choice, answer.correct, answer.last, answer.attempts) == (wrong, False, question.answer, 2)
+
+
+def test_every_section_of_one_to_six_has_a_four_option_check():
+    for section in SECTION_IDS[:6]:
+        assert questions_for(section), section
+    for q in QUESTIONS:
+        assert len(q.options) == 4 and q.answer in "abcd" and q.explanation
+
+
+async def test_reopening_resumes_where_the_learner_left_off():
+    store, notice = open_store()
+    assert notice is None
+    async with make_app(store=store).run_test(size=SIZE) as pilot:
+        await pilot.press("3", "n", "n", "n")
+        assert place(pilot.app) == ("forward", 3)
+    store, _ = open_store()  # a new process would open the file again
+    async with make_app(store=store).run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert place(pilot.app) == ("forward", 3)
+    store, _ = open_store()  # --section wins over the saved place
+    async with make_app(store=store, section="intro").run_test(size=SIZE) as pilot:
+        assert place(pilot.app) == ("intro", 0)
+
+
+async def test_a_damaged_store_is_set_aside_and_the_learner_told(tmp_path, monkeypatch):
+    from backprop_tui.progress.store import DB_NAME, data_dir
+
+    data_dir().mkdir(parents=True)
+    (data_dir() / DB_NAME).write_bytes(b"this is not a database" * 100)
+    app = BackpropApp(learner="Ada")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert place(app) == ("intro", 0)
+        notices = [n.message for n in app._notifications]
+        assert any("moved aside" in m for m in notices), notices
+    assert any(p.name.startswith(DB_NAME + ".corrupt") for p in data_dir().iterdir())
+
+
+async def test_too_small_terminal_says_so_and_recovers():
+    app = make_app()
+    async with app.run_test(size=(60, 20)) as pilot:
+        await pilot.pause()
+        screen = app.section_screen
+        assert screen.has_class("-too-small")
+        text = str(screen.query_one("#too-small-text", Static).content)
+        assert "60×20" in text and "80×24" in text
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        assert not screen.has_class("-too-small")
+        assert screen.query_one("#body").display
+
+
+async def test_finish_shows_results_and_writes_the_certificate_once_everything_is_done():
+    store = ProgressStore()
+    for section in SECTION_IDS:
+        store.visit("Ada", section)
+    for q in QUESTIONS:
+        store.record_answer("Ada", q.id, q.answer if q.id != QUESTIONS[0].id else "z", q.id != QUESTIONS[0].id)
+    app = make_app(section="finish", store=store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("n")
+        text = shown(app)
+        assert f"{len(QUESTIONS) - 1} of {len(QUESTIONS)} right on the first try" in text
+        assert "8 of 8 visited" in text
+        record = store.certificate("Ada")
+        assert record is not None and record.svg_path.exists() and record.txt_path.exists()
+        assert str(record.svg_path) in text.replace("\n", "") and record.code in text
+        assert "Ada" in record.txt_path.read_text()
+
+
+async def test_finish_lists_what_is_missing_and_writes_no_certificate():
+    store = ProgressStore()
+    app = make_app(section="finish", store=store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("n")
+        await pilot.press("c")  # not available until complete
+        text = shown(app)
+        assert "Still to do" in text and "section 1 Why backpropagation" in text
+        assert "(not yet)" in text
+        assert store.certificate("Ada") is None
+
