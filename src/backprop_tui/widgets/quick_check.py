@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich.console import Group
+from rich.table import Table
 from rich.text import Text
 from textual.reactive import reactive
 from textual.widget import Widget
@@ -37,31 +38,30 @@ class QuickCheck(Widget):
         head = Text("Quick check", style="bold reverse")
         if self.number:
             head.append(f"  {self.number}", style="dim")
-        parts: list[Text] = [head, Text(""), Text(q.prompt, style="bold"), Text("")]
+        parts: list[Text | Table] = [head, Text(""), Text(q.prompt, style="bold"), Text("")]
+        options = Table.grid(padding=(0, 1))
+        options.add_column(no_wrap=True)
+        options.add_column()
         for letter, option in zip(LETTERS, q.options):
-            line = Text(f"  {letter}) ", style="bold")
-            style = ""
-            mark = "  "
+            style, mark = "", " "
             if self.chosen is not None:
                 if letter == q.answer:
-                    style, mark = "bold green", "✓ "
+                    style, mark = "bold green", "✓"
                 elif letter == self.chosen:
-                    style, mark = "red", "✗ "
-            line = Text(mark) + line
-            line.append(option, style=style)
-            parts.append(line)
+                    style, mark = "red", "✗"
+            options.add_row(Text.assemble(mark, " ", (f"{letter})", "bold")), Text(option, style=style))
+        parts.append(options)
         parts.append(Text(""))
         if self.chosen is None:
             parts.append(Text("Press a, b, c or d to answer.", style="dim"))
         else:
             if q.is_correct(self.chosen):
-                verdict = Text("✓ Right. ", style="bold green")
+                verdict = ("✓ Right. ", "bold green")
             else:
-                verdict = Text(f"✗ Not quite: the answer is {q.answer}). ", style="bold red")
-            verdict.append(q.explanation)
-            parts.append(verdict)
+                verdict = (f"✗ Not quite: the answer is {q.answer}). ", "bold red")
+            parts.append(Text.assemble(verdict, q.explanation))
             if self.first is not None and self.first != self.chosen:
-                parts.append(Text(f"(Your first answer, {self.first}), is the one that counts.)", style="dim"))
+                parts.append(Text(f"Only your first answer ({self.first}) counts for the score.", style="dim"))
             parts.append(Text(""))
             parts.append(Text("Press n to go on.", style="dim"))
         return Group(*parts)

@@ -1,0 +1,126 @@
+"""Write an SVG of every lesson screen into ``screenshots/``.
+
+    python -m backprop_tui.screenshots                 # 100×30, into ./screenshots
+    python -m backprop_tui.screenshots --size 80x24 --out /tmp/shots
+
+Each shot opens the app headless on its section, presses its keys and saves
+what is on screen. The learner's progress lives in memory (the finish shot
+fills it in first), so nothing on disk changes but the SVGs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import shutil
+import sys
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True, slots=True)
+class Shot:
+    """One screenshot: a file name, the section to open, the keys to press there."""
+
+    name: str
+    section: str
+    keys: tuple[str, ...] = ()
+    done: bool = False
+    """Fill the learner's progress in first (every section, every check), as after the whole lesson."""
+
+
+SHOTS: tuple[Shot, ...] = (
+    Shot("01-intro", "intro"),
+    Shot("02-intro-forward", "intro", ("n",) * 6),
+    Shot("03-intro-backward", "intro", ("n",) * 11),
+    Shot("04-chain-rule-explorer", "chain-rule", ("n", "plus", "plus", "plus")),
+    Shot("05-chain-rule-paths", "chain-rule", ("n", "n")),
+    Shot("06-forward-anatomy", "forward", ("n",) * 6),
+    Shot("07-forward-sigmoid", "forward", ("n",) * 7),
+    Shot("08-forward-gelu", "forward", ("n",) * 11),
+    Shot("09-quick-check", "intro", ("n",) * 13 + ("c",)),
+    Shot("10-backward-coming", "backward"),
+    Shot("11-learning-rate-coming", "learning-rate"),
+    Shot("12-health-coming", "health"),
+    Shot("13-playground-coming", "playground"),
+    Shot("14-finish", "finish", ("n",), done=True),
+    Shot("15-help", "chain-rule", ("n", "question_mark")),
+)
+"""Every screen worth a picture, in lesson order."""
+
+CERTIFICATE = "16-certificate.svg"
+"""The finish shot also keeps a copy of the certificate it earned."""
+
+
+def fill_progress(store: object, learner: str) -> None:
+    """Every section visited, every quick check answered (one of them wrongly, to be honest)."""
+    from backprop_tui.lesson.quiz import QUESTIONS
+    from backprop_tui.lesson.sections import SECTION_IDS
+
+    for section in SECTION_IDS:
+        store.visit(learner, section)  # type: ignore[attr-defined]
+    for i, q in enumerate(QUESTIONS):
+        choice = q.answer if i != 1 else next(letter for letter in "abcd" if letter != q.answer)
+        store.record_answer(learner, q.id, choice, choice == q.answer)  # type: ignore[attr-defined]
+    store.add_time(learner, 1234.0)  # type: ignore[attr-defined]
+
+
+async def take(shot: Shot, size: tuple[int, int], out: Path) -> Path:
+    """Open the app for ``shot``, press its keys, save the SVG; returns its path."""
+    from backprop_tui.app import BackpropApp
+    from backprop_tui.progress.store import ProgressStore
+
+    store = ProgressStore()
+    if shot.done:
+        fill_progress(store, "Ada")
+    app = BackpropApp(section=shot.section, learner="Ada", store=store)
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        for key in shot.keys:
+            await pilot.press(key)
+        await pilot.pause()
+        app.save_screenshot(f"{shot.name}.svg", str(out))
+        if shot.done and (record := store.certificate("Ada")) is not None:
+            shutil.copyfile(record.svg_path, out / CERTIFICATE)  # the certificate itself, as a learner gets it
+    return out / f"{shot.name}.svg"
+
+
+async def take_all(shots: Sequence[Shot], size: tuple[int, int], out: Path) -> list[Path]:
+    """Every shot, one after another."""
+    out.mkdir(parents=True, exist_ok=True)
+    return [await take(shot, size, out) for shot in shots]
+
+
+def parse_size(text: str) -> tuple[int, int]:
+    """``100x30`` → (100, 30)."""
+    try:
+        width, height = (int(v) for v in text.lower().split("x"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must look like 100x30, got {text!r}") from None
+    if not (20 <= width <= 400 and 10 <= height <= 200):
+        raise argparse.ArgumentTypeError(f"must be between 20x10 and 400x200, got {text!r}")
+    return width, height
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Write the screenshots; prints each file written."""
+    parser = argparse.ArgumentParser(prog="python -m backprop_tui.screenshots", description=__doc__.split("\n")[0])
+    parser.add_argument("--out", type=Path, default=Path("screenshots"), help="folder for the SVGs (default: screenshots)")
+    parser.add_argument("--size", type=parse_size, default=(100, 30), help="terminal size (default: 100x30)")
+    parser.add_argument("--only", nargs="*", metavar="NAME", help="only shots whose name contains one of these")
+    args = parser.parse_args(argv)
+    shots = [s for s in SHOTS if not args.only or any(part in s.name for part in args.only)]
+    # The certificate of the finish shot goes to a scratch folder, never a learner's data.
+    os.environ["BACKPROP_TUI_HOME"] = str(Path(tempfile.gettempdir()) / "backprop-tui-screenshots")
+    for path in asyncio.run(take_all(shots, args.size, args.out)):
+        print(path)
+    if any(s.done for s in shots):
+        print(args.out / CERTIFICATE)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

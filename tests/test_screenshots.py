@@ -1,0 +1,33 @@
+"""The screenshot script writes real pictures of the app."""
+
+from __future__ import annotations
+
+import argparse
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from backprop_tui.screenshots import CERTIFICATE, SHOTS, main, parse_size
+
+
+def test_writes_an_svg_per_shot_asked_for(tmp_path, capsys):
+    assert main(["--out", str(tmp_path), "--size", "80x24", "--only", "01-intro", "14-finish"]) == 0
+    written = sorted(p.name for p in tmp_path.iterdir())
+    assert written == ["01-intro.svg", "14-finish.svg", CERTIFICATE]
+    intro = (tmp_path / "01-intro.svg").read_text()
+    ET.fromstring(intro)  # well-formed
+    assert "Why&#160;backpropagation&#160;matters" in intro or "Why backpropagation matters" in intro
+    assert "Ada" in (tmp_path / CERTIFICATE).read_text()
+    assert str(tmp_path / "01-intro.svg") in capsys.readouterr().out
+
+
+def test_every_section_has_a_shot():
+    from backprop_tui.lesson.sections import SECTION_IDS
+
+    assert {s.section for s in SHOTS} == set(SECTION_IDS)
+
+
+@pytest.mark.parametrize("text", ["", "100", "axb", "10x10", "100x30x2", "5000x30"])
+def test_bad_sizes_are_refused(text):
+    with pytest.raises(argparse.ArgumentTypeError):
+        parse_size(text)
