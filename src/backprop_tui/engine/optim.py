@@ -100,7 +100,7 @@ class Optimizer:
         lr = self.lr
         kind = self.kind
         if kind == "sgd":
-            return [p - lr * g for p, g in zip(params, grads)]
+            return [_descend(p, g, lr) for p, g in zip(params, grads)]
         if not self._state:
             self._state = [[np.zeros_like(p) for p in params] for _ in range(2 if kind == "adam" else 1)]
         if kind == "momentum":
@@ -110,7 +110,7 @@ class Optimizer:
                 buf = bufs[i]
                 buf *= MOMENTUM
                 buf += g
-                out.append(p - lr * buf)
+                out.append(_descend(p, buf, lr))
             return out
         if kind == "rmsprop":
             (sq,) = self._state
@@ -134,6 +134,13 @@ class Optimizer:
             v += (1.0 - ADAM_BETA2) * g * g
             out.append(p - lr * (m / c1) / (np.sqrt(v / c2) + EPS))
         return out
+
+
+def _descend(p: Array, g: Array, lr: float) -> Array:
+    """``p − lr·g`` as a new array, with one temporary fewer than the expression (big nets feel it)."""
+    out = g * -lr
+    out += p
+    return out
 
 
 def make_optimizer(kind: str = "sgd", lr: float = 0.5, *, l2: float = 0.0, clip: float | None = None) -> Optimizer:
