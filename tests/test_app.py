@@ -353,3 +353,12 @@ async def test_finish_lists_what_is_missing_and_writes_no_certificate():
         assert "(not yet)" in text
         assert store.certificate("Ada") is None
 
+
+
+async def test_high_contrast_theme_is_offered_and_applies():
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        assert "high-contrast" in app.available_themes
+        app.theme = "high-contrast"
+        await pilot.pause()
+        assert app.current_theme.background == "#000000"
