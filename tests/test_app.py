@@ -91,8 +91,10 @@ async def test_section_keys_and_jumps_reach_every_section():
         assert place(app)[0] == "chain-rule"
         await pilot.press("pageup", "pageup")
         assert place(app)[0] == "intro"
-        await pilot.press("8", "right_square_bracket")
+        await pilot.press("8", *["right_square_bracket"] * 5)
         assert place(app)[0] == "finish"
+        said = [n.message for n in app._notifications]
+        assert said.count("This is the last section.") == 1  # said once, not five times
 
 
 async def test_past_the_last_step_comes_the_next_section_and_back_again():
@@ -120,8 +122,10 @@ async def test_help_lists_the_keys_of_the_current_screen():
             console = Console(width=100, file=io.StringIO(), record=True, color_system=None)
             console.print(app.screen.query_one("#keys", Static).content)
             text = console.export_text()
-            for words in ("Next", "Back", "x +0.1", "x −0.1", "Next section", "Go to The chain rule", "Help", "ctrl+p"):
+            for words in ("→, n, space", "←, p", "x +0.1", "x −0.1", "], pgdn", "1–8", "?, f1", "ctrl+p", "q"):
                 assert words in text, words
+            for widget_key in ("Focus Next", "Copy", "Scroll"):  # not the lesson's keys
+                assert widget_key not in text
             await pilot.press("escape")
             assert not isinstance(app.screen, HelpScreen)
 
@@ -318,9 +322,13 @@ async def test_too_small_terminal_says_so_and_recovers():
         assert screen.has_class("-too-small")
         text = str(screen.query_one("#too-small-text", Static).content)
         assert "60×20" in text and "80×24" in text
+        await pilot.press("n", "n", "3", "right_square_bracket")  # nothing moves unseen
+        assert place(app) == ("intro", 0)
         await pilot.resize_terminal(80, 24)
         await pilot.pause()
         assert not screen.has_class("-too-small")
+        await pilot.press("n")
+        assert place(app) == ("intro", 1)
         assert screen.query_one("#body").display
 
 

@@ -338,3 +338,11 @@ def test_renderables_import_without_numpy_or_textual() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize(
+    ("value", "digits", "text"),
+    [(-0.125, 2, "\u22120.13"), (0.125, 2, "0.13"), (2.675, 2, "2.68"), (0.5025, 2, "0.50"), (-0.00004, 4, "\u22124.0e-05")],
+)
+def test_numbers_round_half_up_as_by_hand(value, digits, text):
+    assert format_number(value, digits) == text

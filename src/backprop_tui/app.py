@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import getpass
 import time
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from textual.app import App
+from textual.app import App, SystemCommand
+from textual.screen import Screen
 from textual.binding import Binding
 from textual.theme import Theme
 
@@ -78,6 +80,34 @@ class BackpropApp(App[None]):
         self.learner = (learner or login_name()).strip() or "learner"
         self.store = store
         self._last_activity = time.monotonic()
+        self._said: dict[str, float] = {}
+
+    # -- the command palette and notices ---------------------------------------------
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """Textual's palette commands that make sense in a lesson: the theme and quitting.
+
+        (Its key panel lists widget keys rather than the lesson's, which ``?`` shows;
+        its screenshot goes to the working directory, which over SSH is the server's.)
+        """
+        for command in super().get_system_commands(screen):
+            if command.title in ("Theme", "Quit"):
+                yield command
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """While the terminal is too small for the lesson, only help and quit work."""
+        screen = self.section_screen
+        if screen is not None and screen.has_class("-too-small") and action not in ("quit", "help"):
+            return False
+        return True
+
+    def say(self, message: str, timeout: float = 3) -> None:
+        """Notify once: the same message pressed for again while it is still showing is not stacked."""
+        now = time.monotonic()
+        if self._said.get(message, 0.0) > now:
+            return
+        self._said[message] = now + timeout
+        self.notify(message, timeout=timeout)
 
     # -- start and stop ----------------------------------------------------------
 
@@ -155,7 +185,7 @@ class BackpropApp(App[None]):
         if nxt is not None:
             self.goto(nxt, 0)
         else:
-            self.notify("This is the last section.", timeout=3)
+            self.say("This is the last section.")
 
     def action_previous_section(self) -> None:
         """Back to the section before."""
@@ -164,7 +194,7 @@ class BackpropApp(App[None]):
         if prev is not None:
             self.goto(prev, 0)
         else:
-            self.notify("This is the first section.", timeout=3)
+            self.say("This is the first section.")
 
     def action_help(self) -> None:
         """Show every key of the current screen."""

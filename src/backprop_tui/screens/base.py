@@ -33,6 +33,7 @@ MIN_HEIGHT = 24
 class SectionScreen(Screen[None]):
     """One lesson section. Subclasses set ``SECTION_ID``, ``STEP_LABELS`` and draw steps."""
 
+    AUTO_FOCUS = ""  # focus nothing: the arrow keys step the lesson, they do not scroll
     SECTION_ID: ClassVar[str] = ""
     STEP_LABELS: ClassVar[tuple[str, ...]] = ()
     """One short label per step of the section's own (before the quick checks)."""
@@ -138,7 +139,9 @@ class SectionScreen(Screen[None]):
     # -- actions -----------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """a–d only answer on a quick-check step."""
+        """Nothing steps while the lesson is hidden as too small; a–d only answer on a quick-check step."""
+        if self.has_class("-too-small") and action not in ("quit", "help"):
+            return False
         if action == "answer":
             return self.question is not None
         return True

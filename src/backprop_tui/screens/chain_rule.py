@@ -80,16 +80,19 @@ class ChainRuleScreen(SectionScreen):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """x can change only where x is shown."""
+        allowed = super().check_action(action, parameters)
+        if not allowed:
+            return allowed
         if action in ("nudge", "reset_x"):
             return self.question is None and self.step > 0
-        return super().check_action(action, parameters)
+        return allowed
 
     def action_nudge(self, tenths: int) -> None:
         """Move x by ``tenths``/10, within ±10."""
         wanted = self.tenths + tenths
         self.tenths = max(-X_LIMIT, min(X_LIMIT, wanted))
         if wanted != self.tenths:
-            self.notify(f"x stays between {-X_LIMIT / 10:.1f} and {X_LIMIT / 10:.1f}.", timeout=3)
+            self.app.say(f"x stays between {f2(-X_LIMIT / 10)} and {f2(X_LIMIT / 10)}.")
 
     def action_reset_x(self) -> None:
         """x back to 2.00."""

@@ -51,9 +51,12 @@ class FinishScreen(SectionScreen):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """``c`` only on the results, and only once the lesson is complete."""
+        allowed = super().check_action(action, parameters)
+        if not allowed:
+            return allowed
         if action == "certificate":
             return self.step == 1 and self.results().complete
-        return super().check_action(action, parameters)
+        return allowed
 
     def results(self):  # noqa: ANN201 - Results, imported lazily
         """The learner's results, fresh from the store."""

@@ -10,33 +10,43 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
-EXTRA_KEYS = (
-    ("ctrl+p", "Command palette: go to a section, change the theme"),
-    ("ctrl+q", "Quit (progress is already saved)"),
-)
+EXTRA_KEYS = (("ctrl+p", "Command palette: go to a section, change the theme"),)
+"""Keys the app has that no binding of ours lists."""
+
+NOT_LESSON_ACTIONS = frozenset({"command_palette", "focus_next", "focus_previous", "copy_text"})
+"""Textual's own keys: moving focus and copying are not part of the lesson."""
 
 
 def key_table(screen: Screen) -> Table:
-    """A table of every active key of ``screen`` (shown or not in the footer), one row per action."""
+    """Every key of ``screen`` and the app that works right now, one row per action.
+
+    Only the lesson's own bindings count (a widget's scrolling or copying keys
+    are not the lesson's); keys for the same action share a row, and the
+    answers a–d share one too.
+    """
     app = screen.app
     rows: dict[str, tuple[list[str], str]] = {}
-    for key, active in screen.active_bindings.items():
-        binding = active.binding
-        if binding.system:
-            continue
-        description = binding.tooltip or binding.description or binding.action
-        keys, _ = rows.setdefault(binding.action, ([], description))
-        display = app.get_key_display(binding.with_key(key))
-        if display not in keys:
-            keys.append(display)
+    for node in (screen, app):
+        for key, bindings in node._bindings.key_to_bindings.items():
+            for binding in bindings:
+                action, _, _ = binding.action.partition("(")
+                if binding.system or action.rpartition(".")[2] in NOT_LESSON_ACTIONS:
+                    continue
+                if node is screen and screen.check_action(action, ()) is False:
+                    continue
+                group = binding.description if action in ("answer", "nudge", "alpha") else action
+                description = "Go to section 1 to 8" if action == "goto" else binding.description or action
+                keys, _ = rows.setdefault(group, ([], description))
+                display = app.get_key_display(binding.with_key(key))
+                if display not in keys:
+                    keys.append(display)
     table = Table(box=None, show_header=False, padding=(0, 2, 0, 0))
     table.add_column(style="bold", no_wrap=True)
     table.add_column()
-    for keys, description in rows.values():
-        table.add_row(", ".join(keys), description)
+    for group, (keys, description) in rows.items():
+        table.add_row(f"{keys[0]}–{keys[-1]}" if group == "goto" else ", ".join(keys), description)
     for key, description in EXTRA_KEYS:
-        if key not in {k for keys, _ in rows.values() for k in keys}:
-            table.add_row(key, description)
+        table.add_row(key, description)
     return table
 
 
@@ -59,9 +69,8 @@ class HelpScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         """The title and the table of keys."""
         with VerticalScroll():
-            yield Static(Text("Keys on this screen", style="bold"))
+            yield Static(Text.assemble(("Keys on this screen", "bold"), ("   esc, ? or q closes this help", "dim")))
             yield Static(key_table(self.under), id="keys")
-            yield Static(Text("esc, ? or q closes this help.", style="dim"))
 
     def action_close(self) -> None:
         """Back to the lesson."""
