@@ -130,16 +130,17 @@ async def test_help_lists_the_keys_of_the_current_screen():
             assert not isinstance(app.screen, HelpScreen)
 
 
-async def test_command_palette_goes_to_a_section():
+@pytest.mark.parametrize(("typed", "section"), [("forward pass", "forward"), ("chain-rule", "chain-rule")])
+async def test_command_palette_goes_to_a_section_by_title_or_id(typed, section):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("ctrl+p")
         await pilot.pause()
-        await pilot.press(*"forward pass")
+        await pilot.press(*typed)
         await pilot.pause(0.3)
         await pilot.press("enter")
         await pilot.pause()
-        assert place(app)[0] == "forward"
+        assert place(app)[0] == section
 
 
 @pytest.mark.parametrize("key", ["q", "ctrl+q"])

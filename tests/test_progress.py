@@ -554,3 +554,30 @@ def test_the_store_imports_neither_textual_nor_numpy():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_a_read_only_file_is_read_and_the_learner_told_nothing_will_be_saved(monkeypatch, tmp_path):
+    import sqlite3 as real_sqlite3
+
+    from backprop_tui.progress import store as store_module
+
+    path = tmp_path / "ro" / store_module.DB_NAME
+    first, notice = store_module.open_store(path)
+    assert notice is None
+    first.set_position("ada", "forward", 3)
+    first.close()
+
+    connect = real_sqlite3.connect
+
+    def read_only(database, *args, uri=False, **kwargs):  # as if the file were chmod 444
+        if not uri and database != ":memory:":
+            return connect(f"{Path(database).absolute().as_uri()}?mode=ro", *args, uri=True, **kwargs)
+        return connect(database, *args, uri=uri, **kwargs)
+
+    monkeypatch.setattr(store_module.sqlite3, "connect", read_only)
+    store, notice = store_module.open_store(path)
+    assert notice is not None and "can't be written" in notice and str(path) in notice
+    assert store.position("ada") == ("forward", 3)
+    store.set_position("ada", "intro", 0)  # refused quietly, never raised
+    assert store.last_error
+    store.close()

@@ -81,6 +81,7 @@ class BackpropApp(App[None]):
         self.store = store
         self._last_activity = time.monotonic()
         self._said: dict[str, float] = {}
+        self._told_unsaved = False
 
     # -- the command palette and notices ---------------------------------------------
 
@@ -118,6 +119,7 @@ class BackpropApp(App[None]):
             from backprop_tui.progress.store import open_store
 
             self.store, notice = open_store()
+            self._told_unsaved = notice is not None  # the notice has said it already
             if notice:
                 self.notify(notice, severity="warning", timeout=12)
         section, step = self.start_section, 0
@@ -167,6 +169,9 @@ class BackpropApp(App[None]):
         """Remember where the learner is, and count the time since the last key."""
         self.store.set_position(self.learner, section, step)
         self.record_activity()
+        if self.store.last_error and not self._told_unsaved:
+            self._told_unsaved = True
+            self.notify(f"Progress couldn't be saved ({self.store.last_error}).", severity="warning", timeout=8)
 
     def record_activity(self) -> None:
         """Add the time since the last activity (capped, so a lunch break doesn't count)."""

@@ -13,7 +13,7 @@ class SectionCommands(Provider):
     """One command per section: "Go to section 3 · Forward pass"."""
 
     def _commands(self) -> list[tuple[str, str, str]]:
-        return [(f"Go to section {s.place}", s.id, f"Jump to section {s.key} (key {s.key})") for s in SECTIONS]
+        return [(f"Go to section {s.place} ({s.id})", s.id, f"Jump to section {s.key} (key {s.key})") for s in SECTIONS]
 
     async def discover(self) -> Hits:
         """List every section when the palette opens."""

@@ -108,9 +108,16 @@ def render_certificate(learner: str, date: dt.date, results: Results) -> Panel:
 
 
 def safe_name(learner: str) -> str:
-    """``learner`` fit for a file name: letters, digits, ``-`` and ``_`` only (else ``learner``)."""
+    """``learner`` fit for a file name: letters, digits, ``-`` and ``_`` only.
+
+    When cleaning changed the name, a short hash of the real name follows, so
+    that "a b" and "a/b" (or two names cleaned down to nothing) never share a file.
+    """
     cleaned = re.sub(r"[^\w-]+", "-", learner).strip("-")[:_NAME_LIMIT].strip("-")
-    return cleaned or "learner"
+    if cleaned and cleaned == learner:
+        return cleaned
+    tag = hashlib.sha256(learner.encode("utf-8")).hexdigest()[:6]
+    return f"{cleaned or 'learner'}-{tag}"
 
 
 def write_certificate(

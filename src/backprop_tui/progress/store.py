@@ -293,6 +293,10 @@ class ProgressStore:
                         conn.execute("ROLLBACK")
                 return False
 
+    def writable(self) -> bool:
+        """Whether writes reach the file: a read-only file opens and reads fine, then refuses every write."""
+        return self._write((f"PRAGMA user_version = {SCHEMA_VERSION}", ()))
+
     def _read(self, sql: str, params: Sequence[Any]) -> list[Any]:
         """The rows of one query, or ``[]`` (and a note in :attr:`last_error`) on error."""
         with self._lock:
@@ -486,7 +490,13 @@ def open_store(path: Path | None = None) -> tuple[ProgressStore, str | None]:
     directory = file.parent
     try:
         directory.mkdir(parents=True, exist_ok=True)
-        return ProgressStore(file), None
+        store = ProgressStore(file)
+        if not store.writable():
+            return store, (
+                f"Your progress file {file} can't be written ({store.last_error}): "
+                "your place was read, but this session won't be saved."
+            )
+        return store, None
     except sqlite3.OperationalError as error:  # can't open, read-only, locked for too long…
         return _unsaved(directory, error)
     except sqlite3.DatabaseError:  # not a database, corrupt, or a foreign schema

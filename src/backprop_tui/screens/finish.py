@@ -129,8 +129,8 @@ class FinishScreen(SectionScreen):
         cert = self.query_one("#certificate", Static)
         try:
             written = write_certificate(self.app.store, self.app.learner, results)
-        except (CertificateError, ValueError) as error:
-            cert.update(Text(f"The certificate could not be written: {error}", style="bold"))
+        except (CertificateError, ValueError) as error:  # both carry a sentence for the learner
+            cert.update(Text(str(error), style="bold"))
             return
         cert.update(self.certificate_text(results, written))
         self.notify("Certificate saved.", timeout=4)
