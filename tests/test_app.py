@@ -174,7 +174,7 @@ async def test_intro_chain_forward_then_backward_from_the_engine():
         text = shown(app).replace("\u2212", "-")
         for name in ("f", "g", "h", "x"):
             assert f"{grads[name]:.2f}" in text, name
-        assert f"dL/dx = dL/dh · dh/dx = {grads['h']:.2f} × {chain.nodes[0].dfn(2.0):.2f} = {grads['x']:.2f}" in text
+        assert f"dL/dx = dL/dh · ∂h/∂x = {grads['h']:.2f} × {chain.nodes[0].dfn(2.0):.2f} = {grads['x']:.2f}" in text
 
 
 async def test_chain_rule_explorer_keys_change_x_from_the_engine():

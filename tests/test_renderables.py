@@ -346,3 +346,15 @@ def test_renderables_import_without_numpy_or_textual() -> None:
 )
 def test_numbers_round_half_up_as_by_hand(value, digits, text):
     assert format_number(value, digits) == text
+
+
+def test_a_dotted_series_lights_fewer_dots_and_says_so_in_the_legend():
+    solid = LinePlot([Series("a", [0, 1], [0, 1])], width=40, height=8)
+    dotted = LinePlot([Series("a", [0, 1], [0, 1], dotted=True)], width=40, height=8)
+
+    def dots(plot):
+        return sum(bin(ord(ch) - 0x2800).count("1") for line in plot.lines(40) for ch in line.plain if 0x2800 < ord(ch) <= 0x28FF)
+
+    assert 0 < dots(dotted) < dots(solid) * 0.7
+    assert "┈┈ a" in "".join(line.plain for line in dotted.lines(40))
+    assert "── a" in "".join(line.plain for line in solid.lines(40))

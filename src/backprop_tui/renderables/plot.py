@@ -45,12 +45,14 @@ class Series:
     """One line: ``ys[i]`` over ``xs[i]`` (extra values of the longer one are ignored).
 
     ``style`` colours it (``None``: the next colour of :data:`PALETTE`); ``name`` labels it in the legend.
+    ``dotted`` draws every other dot (legend ``┈┈``), so two lines differ without colour too.
     """
 
     name: str
     xs: Sequence[float]
     ys: Sequence[float]
     style: StyleType | None = None
+    dotted: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,8 +189,9 @@ class _Grid:
             self.bits[r][c] |= DOT_BITS[y % 4][x % 2]
             self.owner[r][c] = k
 
-    def draw(self, pts: Sequence[tuple[float, float] | None], k: int) -> None:
-        """Series ``k``: a line through successive points, an isolated point as one dot."""
+    def draw(self, pts: Sequence[tuple[float, float] | None], k: int, dotted: bool = False) -> None:
+        """Series ``k``: a line through successive points (every other dot if ``dotted``), a lone point as a dot."""
+        lit = 0
         for i, p in enumerate(pts):
             if p is None:
                 continue
@@ -202,7 +205,9 @@ class _Grid:
             if clipped is not None:
                 x0, y0, x1, y1 = (round(v) for v in clipped)
                 for x, y in _bresenham(x0, y0, x1, y1):
-                    self.dot(x, y, k)
+                    lit += 1
+                    if not dotted or lit % 4 < 2:
+                        self.dot(x, y, k)
 
     def marks(self, marks: Sequence[Mark]) -> dict[tuple[int, int], tuple[str, StyleType]]:
         """(row, column) → (character, style) of each visible mark's ``●`` and label."""
@@ -276,7 +281,7 @@ class LinePlot:
 
         grid = _Grid(plot_w, height, xr, yr)
         for k, pts in enumerate(data):
-            grid.draw(pts, k)
+            grid.draw(pts, k, self.series[k].dotted)
         styles = [s.style if s.style is not None else PALETTE[k % len(PALETTE)] for k, s in enumerate(self.series)]
         overlay = grid.marks(marks)
 
@@ -323,7 +328,7 @@ class LinePlot:
         lines: list[Text] = []
         line = Text()
         for s, style in zip(self.series, styles):
-            item = Text("── " + s.name, style=style)
+            item = Text(("┈┈ " if s.dotted else "── ") + s.name, style=style)
             if line.cell_len and line.cell_len + 2 + item.cell_len > width:
                 lines.append(line)
                 line = Text()

@@ -52,6 +52,7 @@ class GalleryEntry:
     """One activation in the gallery: engine name, title, and what to notice."""
 
     name: str
+    short: str
     title: str
     note: str
 
@@ -59,13 +60,15 @@ class GalleryEntry:
 GALLERY = (
     GalleryEntry(
         "sigmoid",
+        "Sigmoid",
         "Sigmoid  σ(z) = 1/(1 + e^−z)",
         "Squashes any input into (0, 1): smooth and easy to read as a probability. But its "
-        "slope is never more than 0.25, so every sigmoid layer a gradient passes back through "
-        "shrinks it to a quarter or less. Ten layers: less than a millionth is left.",
+        "slope is never more than 0.25, so each sigmoid layer a gradient passes back through "
+        "multiplies it by σ′ ≤ 0.25. Ten such factors: less than a millionth is left.",
     ),
     GalleryEntry(
         "relu",
+        "ReLU",
         "ReLU  max(0, z)",
         "Cheap, and its slope is exactly 1 for every positive input, so gradients pass "
         "through undiminished. For negative inputs the slope is 0: a unit stuck there "
@@ -73,11 +76,13 @@ GALLERY = (
     ),
     GalleryEntry(
         "leaky_relu",
+        "Leaky ReLU",
         "Leaky ReLU  z if z > 0, else 0.01·z",
         "ReLU with a small slope (0.01) for negative inputs, so no unit is ever completely "
         "cut off from the gradient.",
     ),
     GalleryEntry(
+        "tanh",
         "tanh",
         "tanh(z)",
         "Like sigmoid but centred on zero, in (−1, 1). Its slope reaches 1 at z = 0, yet it "
@@ -85,12 +90,14 @@ GALLERY = (
     ),
     GalleryEntry(
         "gelu",
+        "GELU",
         "GELU  z·Φ(z) (tanh form)",
         "A smooth ReLU used by transformers. It dips slightly below zero for negative "
         "inputs, and its slope changes gently instead of jumping at 0.",
     ),
     GalleryEntry(
         "silu",
+        "SiLU",
         "SiLU  z·σ(z)",
         "Also a smooth ReLU (it is sigmoid times its input). Like GELU it has a small dip "
         "below zero; its slope slightly overshoots 1 before settling there.",
@@ -114,7 +121,7 @@ class ForwardScreen(SectionScreen):
         "z2 = a1·W2 + b2",
         "output",
         "loss",
-        *(f"Activation: {g.name.replace('_', ' ')}" for g in GALLERY),
+        *(f"Activation: {g.short}" for g in GALLERY),
     )
 
     ANATOMY_START = 1
@@ -252,19 +259,24 @@ class ForwardScreen(SectionScreen):
         a = act.f(z)
         d = act.df(z, a)
         top = int(np.argmax(d))
+        flat = np.flatnonzero(d >= d[top] - 1e-12)  # where the slope stays at its largest
         plot = LinePlot(
             [
-                Series(f"{entry.name.replace('_', ' ')}(z)", z, a, "bold cyan"),
-                Series("slope (derivative)", z, d, "bold magenta"),
+                Series(f"{entry.short}(z)", z, a, "bold cyan"),
+                Series("slope (derivative)", z, d, "bold magenta", dotted=True),
             ],
             height=9,
             x_range=Z_RANGE,
             x_label="z",
             marks=[Mark(float(z[top]), float(d[top]), f"max slope {format_number(d[top], 2)}", "bold yellow")],
         )
+        where = (
+            f"at z = {format_number(z[top], 2)}"
+            if len(flat) == 1
+            else f"for every z from {format_number(z[flat[0]], 2)} to {format_number(z[flat[-1]], 2)}"
+        )
         fact = Text.assemble(
-            ("Largest slope: ", "bold"),
-            f"{format_number(d[top], 4)} at z = {format_number(z[top], 2)}",
+            ("Largest slope: ", "bold"), f"{format_number(d[top], 4)} {where}",
             ("   (sampled from the engine's derivative)", "dim"),
         )
         return Group(plot, fact)

@@ -171,14 +171,17 @@ class IntroScreen(SectionScreen):
             return Text.assemble(
                 ("dL/dL = 1", "bold"),
                 "   the loss changes one-for-one with itself: the backward pass starts here.\n\n"
-                "Each step back multiplies in one local derivative: the slope of the next box "
-                "with respect to this one.",
+                "Each step back multiplies in one local slope (written ∂): how much the next box "
+                "moves when this one moves. dL/d· is the product so far.",
             )
         node = self.chain.nodes[event.index]  # the box after this one: its derivative is the local
         nxt = self.forward_events[event.index + 1].name
+        local = partial(node.derivative)
+        rule = node.derivative.split(" = ", 1)[1]
         text = Text.assemble(
-            (f"{node.derivative}", "bold"), f" = {fmt(event.local)}\n",
-            (f"dL/d{event.name}", "bold"), f" = dL/d{nxt} · {node.derivative.split(' =')[0]}"
+            ("local slope  ", "dim"), (f"{local} = {rule}", "bold"),
+            "" if _is_number(rule) else f" = {fmt(event.local)}", "\n",
+            (f"dL/d{event.name}", "bold"), f" = dL/d{nxt} · {local}"
             f" = {fmt(event.upstream)} × {fmt(event.local)} = ",
             (fmt(event.grad), "bold"),
         )
@@ -190,6 +193,21 @@ class IntroScreen(SectionScreen):
         elif event.local < 0:
             text.append("\n\nA negative local slope flips the gradient's sign on the way back.")
         return text
+
+
+def partial(derivative: str) -> str:
+    """The local slope's name in ∂ notation (``dh/dx = 2x`` → ``∂h/∂x``), apart from the accumulated dL/d·."""
+    top, _, bottom = derivative.split(" = ", 1)[0].partition("/")
+    return f"∂{top[1:]}/∂{bottom[1:]}"
+
+
+def _is_number(text: str) -> bool:
+    """Whether a derivative's formula is a plain constant (``−1``), needing no value after it."""
+    try:
+        float(text.replace("\u2212", "-"))
+    except ValueError:
+        return False
+    return True
 
 
 def fmt(value: float) -> str:
