@@ -37,8 +37,18 @@ HIGH_CONTRAST = Theme(
 )
 """Pure colours on black, for projectors and tired eyes (also in the palette's theme list)."""
 
+WARM_UP_AFTER = 0.5
+"""Seconds after start-up to import the engine in the background."""
+
 IDLE_CAP = 300.0
 """At most this many seconds count as time spent between two key presses."""
+
+
+def _import_engine() -> None:
+    """Import numpy and the engine (run in a thread: the learner is reading meanwhile)."""
+    import backprop_tui.engine.chain  # noqa: F401
+    import backprop_tui.engine.network  # noqa: F401
+    import backprop_tui.engine.numeric  # noqa: F401
 
 
 def login_name() -> str:
@@ -82,6 +92,7 @@ class BackpropApp(App[None]):
         self._last_activity = time.monotonic()
         self._said: dict[str, float] = {}
         self._told_unsaved = False
+        self._notice: str | None = None
 
     # -- the command palette and notices ---------------------------------------------
 
@@ -112,21 +123,43 @@ class BackpropApp(App[None]):
 
     # -- start and stop ----------------------------------------------------------
 
-    def on_mount(self) -> None:
-        """Open the progress store, then the section to start at."""
-        self.register_theme(HIGH_CONTRAST)
+    def get_default_screen(self) -> Screen:
+        """The section to start at is the app's first screen: no empty frame is drawn before it.
+
+        Opens the progress store first (where the learner left off decides the section).
+        """
+        notice = None
         if self.store is None:
             from backprop_tui.progress.store import open_store
 
             self.store, notice = open_store()
-            self._told_unsaved = notice is not None  # the notice has said it already
-            if notice:
-                self.notify(notice, severity="warning", timeout=12)
+        self._notice = notice
+        self._told_unsaved = notice is not None  # the notice has said it already
         section, step = self.start_section, 0
         saved = self.store.position(self.learner)
         if section is None and saved is not None and saved[0] in BY_ID:
             section, step = saved
-        self.goto(section or SECTION_IDS[0], step)
+        section = section or SECTION_IDS[0]
+        screen = screen_class(section)()
+        screen.start_step = step
+        self.install_screen(screen, name=section)
+        return screen
+
+    def on_mount(self) -> None:
+        """Say what went wrong opening the store, if anything; count the first visit; warm up."""
+        self.register_theme(HIGH_CONTRAST)
+        if self._notice:
+            self.notify(self._notice, severity="warning", timeout=12)
+        screen = self.section_screen
+        if screen is not None:
+            self.store.visit(self.learner, screen.SECTION_ID)
+            self.save_position(screen.SECTION_ID, screen.start_step)
+        # The engine (and numpy) load in the background once the first frame is out, so the
+        # first step that needs them does not wait a quarter of a second.
+        self.set_timer(WARM_UP_AFTER, self._warm_up)
+
+    def _warm_up(self) -> None:
+        self.run_worker(_import_engine, thread=True, exclusive=True, group="warm-up", exit_on_error=False)
 
     def on_unmount(self) -> None:
         """Count the last stretch of time and close the store."""
@@ -158,7 +191,13 @@ class BackpropApp(App[None]):
                 screen.go_to_step(step)
         else:
             screen.start_step = step or 0
-        if self.section_screen is None:
+        # The first section is the app's base screen and cannot be switched away: others go on top.
+        stack = self.screen_stack
+        if screen is self.screen:
+            pass
+        elif screen is stack[0]:
+            self.pop_screen()
+        elif len(stack) == 1:
             self.push_screen(section)
         else:
             self.switch_screen(section)

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from rich.console import Console, ConsoleOptions, RenderResult
 from rich.measure import Measurement
@@ -247,6 +247,8 @@ class LinePlot:
     y_label: str = ""
     title: str = ""
     marks: Sequence[Mark] = ()
+    _drawn: dict[int, list[Text]] = field(default_factory=dict, init=False, repr=False)
+    """Lines already drawn, by width: a screen measures a chart, then renders it, often twice."""
 
     def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
         """Exactly ``width`` if given, else anything from MIN_WIDTH to the whole console."""
@@ -258,7 +260,9 @@ class LinePlot:
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         """Every line exactly the chart's width."""
         width = max(1, min(self.width if self.width is not None else options.max_width, options.max_width))
-        for line in self.lines(width):
+        if width not in self._drawn:
+            self._drawn[width] = self.lines(width)
+        for line in self._drawn[width]:
             yield from line.render(console)
             yield Segment.line()
 

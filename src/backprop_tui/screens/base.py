@@ -52,6 +52,7 @@ class SectionScreen(Screen[None]):
         self.section = BY_ID[self.SECTION_ID]
         self.questions: tuple[Question, ...] = questions_for(self.SECTION_ID)
         self.start_step = 0
+        self._enabled_keys: frozenset[str] | None = None
         self.title = "backprop-tui"
         self.sub_title = self.section.place
 
@@ -131,7 +132,19 @@ class SectionScreen(Screen[None]):
             quiz.number = f"{i + 1} of {len(self.questions)}" if len(self.questions) > 1 else ""
             quiz.first = first.choice if first else None
             quiz.chosen = first.choice if first else None
-        self.refresh_bindings()
+        self._refresh_keys()
+
+    def _refresh_keys(self) -> None:
+        """Redraw the footer only when the keys that work have changed: it is the costliest repaint."""
+        enabled = frozenset(
+            binding.action
+            for bindings in self._bindings.key_to_bindings.values()
+            for binding in bindings
+            if self.check_action(binding.action.partition("(")[0], ())
+        )
+        if enabled != self._enabled_keys:
+            self._enabled_keys = enabled
+            self.refresh_bindings()
 
     def show_step(self, step: int) -> None:
         """Draw the section's own step ``step`` (0 ≤ step < own_steps)."""
@@ -177,7 +190,10 @@ class SectionScreen(Screen[None]):
         """Below 80×24, hide the lesson and say how big the terminal needs to be."""
         width, height = event.size
         small = width < MIN_WIDTH or height < MIN_HEIGHT
-        self.set_class(small, "-too-small")
+        if small != self.has_class("-too-small"):
+            self.set_class(small, "-too-small")
+            self._enabled_keys = None
+            self._refresh_keys()  # keys stop (or start again) working
         if small:
             self.query_one("#too-small-text", Static).update(
                 f"This terminal is {width}×{height}.\n"

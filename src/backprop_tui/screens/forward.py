@@ -127,6 +127,10 @@ class ForwardScreen(SectionScreen):
     ANATOMY_START = 1
     GALLERY_START = ANATOMY_START + len(FORWARD_STEPS)
 
+    def __init__(self) -> None:
+        super().__init__()
+        self._gallery: dict[str, Group] = {}
+
     def compose_body(self) -> ComposeResult:
         """A heading, the main picture, a note."""
         yield Static(id="heading")
@@ -249,7 +253,13 @@ class ForwardScreen(SectionScreen):
     # -- the gallery ----------------------------------------------------------------------
 
     def gallery(self, entry: GalleryEntry) -> Group:
-        """The activation and its derivative over z, and its largest slope, sampled from the engine."""
+        """The activation and its derivative over z, and its largest slope (drawn once per activation)."""
+        if entry.name not in self._gallery:
+            self._gallery[entry.name] = self._draw_gallery(entry)
+        return self._gallery[entry.name]
+
+    def _draw_gallery(self, entry: GalleryEntry) -> Group:
+        """Sample the engine's activation and derivative, and plot them."""
         import numpy as np
 
         from backprop_tui.engine.activations import get_activation

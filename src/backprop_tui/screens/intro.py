@@ -7,15 +7,21 @@ chooses how many of them to show.
 
 from __future__ import annotations
 
+from functools import cached_property
+from typing import TYPE_CHECKING
+
 from rich.console import Group
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.widgets import Static
 
-from backprop_tui.engine.chain import lesson_chain
 from backprop_tui.renderables.chain import ChainDiagram, ChainNode
 from backprop_tui.renderables.numbers import format_number
 from backprop_tui.screens.base import SectionScreen
+
+if TYPE_CHECKING:
+    from backprop_tui.engine.chain import Chain
+    from backprop_tui.engine.events import ChainBackwardEvent, ChainForwardEvent
 
 WHY = """\
 A network can have millions of weights. Feed it an input, it makes a \
@@ -76,12 +82,22 @@ class IntroScreen(SectionScreen):
     BACKWARD = FORWARD + len(TITLES)
     """The first backward step."""
 
-    def __init__(self) -> None:
-        super().__init__()
-        chain = lesson_chain()
-        self.chain = chain
-        self.forward_events = list(chain.forward())
-        self.backward_events = list(chain.backward())
+    @cached_property
+    def chain(self) -> Chain:
+        """The lesson's chain, built when a step first needs it (not on the first frame)."""
+        from backprop_tui.engine.chain import lesson_chain
+
+        return lesson_chain()
+
+    @cached_property
+    def forward_events(self) -> list[ChainForwardEvent]:
+        """The chain's values, as the engine computes them."""
+        return list(self.chain.forward())
+
+    @cached_property
+    def backward_events(self) -> list[ChainBackwardEvent]:
+        """The chain rule, node by node, from L back to x."""
+        return list(self.chain.backward())
 
     def compose_body(self) -> ComposeResult:
         """A title, the prose or the diagram, and the step's explanation."""
