@@ -246,3 +246,19 @@ def test_engine_imports_without_textual_or_rich():
         [sys.executable, "-c", "import sys, backprop_tui.engine.names, backprop_tui.cli; print(sorted(sys.modules))"],
         capture_output=True, text=True, check=True,
     ).stdout
+
+
+def test_numerical_gradients_agree_with_backprop_and_leave_the_net_alone():
+    import numpy as np
+
+    from backprop_tui.engine.network import MLP
+    from backprop_tui.engine.numeric import numerical_gradients
+
+    net = MLP((3, 4, 2), activation="tanh", output="sigmoid", loss="bce", init="xavier", seed=3)
+    x, t = [0.2, -0.7, 1.1], [1.0, 0.0]
+    before = [p.copy() for p in net.params()]
+    numeric = numerical_gradients(net, x, t)
+    assert all(np.array_equal(a, b) for a, b in zip(before, net.params()))
+    for fd, bp in zip(numeric, net.gradients(x, t), strict=True):
+        assert fd.shape == bp.shape
+        np.testing.assert_allclose(fd, bp, rtol=1e-6, atol=1e-9)

@@ -42,16 +42,23 @@ SHOTS: tuple[Shot, ...] = (
     Shot("07-forward-sigmoid", "forward", ("n",) * 7),
     Shot("08-forward-gelu", "forward", ("n",) * 11),
     Shot("09-quick-check", "intro", ("n",) * 13 + ("c",)),
-    Shot("10-backward-coming", "backward"),
-    Shot("11-learning-rate-coming", "learning-rate"),
-    Shot("12-health-coming", "health"),
-    Shot("13-playground-coming", "playground"),
-    Shot("14-finish", "finish", ("n",), done=True),
-    Shot("15-help", "chain-rule", ("n", "question_mark")),
+    Shot("10-backward-network", "backward"),
+    Shot("11-backward-weight", "backward", ("n",) * 10),
+    Shot("12-backward-your-turn", "backward", ("n",) * 7 + ("enter", "minus", "0", "full_stop", "0", "2", "4", "7", "enter")),
+    Shot("13-backward-bars", "backward", ("n",) * 15),
+    Shot("14-backward-update", "backward", ("n",) * 16),
+    Shot("15-backward-training", "backward", ("n",) * 17 + ("t",) * 5),
+    Shot("16-learning-rate-runs", "learning-rate", ("n",)),
+    Shot("17-learning-rate-overshooting", "learning-rate", ("n",) * 4),
+    Shot("18-learning-rate-adam", "learning-rate", ("n",) * 7),
+    Shot("19-health-coming", "health"),
+    Shot("20-playground-coming", "playground"),
+    Shot("21-finish", "finish", ("n",), done=True),
+    Shot("22-help", "chain-rule", ("n", "question_mark")),
 )
 """Every screen worth a picture, in lesson order."""
 
-CERTIFICATE = "16-certificate.svg"
+CERTIFICATE = "23-certificate.svg"
 """The finish shot also keeps a copy of the certificate it earned."""
 
 

@@ -126,6 +126,20 @@ QUESTIONS: tuple[Question, ...] = (
         "so W ← W − α·dL/dW moves it further than a weight with a small gradient.",
     ),
     Question(
+        "backward-sign",
+        "backward",
+        "A weight's gradient dL/dw is −0.10. What does the update W ← W − α·dL/dW do to it?",
+        (
+            "It lowers the weight: the gradient is negative, so the weight is to blame.",
+            "It raises the weight: increasing it would lower the loss, so it is praised.",
+            "Nothing: only positive gradients change a weight.",
+            "It sets the weight to 0.10.",
+        ),
+        "b",
+        "Subtracting α × (−0.10) adds 0.10·α. A negative gradient means the loss falls as the "
+        "weight grows, so the step raises it.",
+    ),
+    Question(
         "rate-too-high",
         "learning-rate",
         "From step to step the loss jumps around and then grows without bound. What is the likely cause?",
@@ -138,6 +152,22 @@ QUESTIONS: tuple[Question, ...] = (
         "b",
         "With α too large each update jumps past the valley floor to a higher point on the other "
         "side, and the error grows until the numbers overflow. Lower α, or use an adaptive optimiser.",
+    ),
+    Question(
+        "rate-adam",
+        "learning-rate",
+        "What does Adam change compared with plain SGD at the same learning rate α?",
+        (
+            "It picks α by itself, so any value of α works equally well.",
+            "It scales each weight's step by the recent size of its own gradient.",
+            "It finds the gradients without backpropagation, which is faster.",
+            "It only updates the weights whose gradients are the largest.",
+        ),
+        "b",
+        "Adam divides each weight's averaged gradient by the root of its averaged square, so its "
+        "steps stay around α whether the slope is gentle or steep: gentle slopes get longer steps "
+        "than SGD would take, steep ones cannot blow the step up. It still needs a sensible α: too "
+        "large and it keeps bouncing around the minimum instead of settling.",
     ),
     Question(
         "health-sigmoid",

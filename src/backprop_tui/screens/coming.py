@@ -35,28 +35,6 @@ class ComingScreen(SectionScreen):
         self.query_one("#prose", Static).update(f"{self.PLAN}\n\nThis section is still being written; {follow}.")
 
 
-class BackwardComingScreen(ComingScreen):
-    """Section 4, the guided backward pass."""
-
-    SECTION_ID = "backward"
-    PLAN = (
-        "The lesson network again, drawn with its weights. You will step backward through it "
-        "one gradient at a time: the loss's slope, each output weight, each hidden neuron, each "
-        "first-layer weight, every one with its formula and numbers, marked blamed or praised, "
-        "and checked against brute force. Then the update, and a smaller loss."
-    )
-
-
-class LearningRateComingScreen(ComingScreen):
-    """Section 5, the learning rate."""
-
-    SECTION_ID = "learning-rate"
-    PLAN = (
-        "The same network trained from the same start with learning rates from tiny to huge, "
-        "the loss curves side by side: crawling, converging, overshooting, diverging."
-    )
-
-
 class HealthComingScreen(ComingScreen):
     """Section 6, gradient health."""
 

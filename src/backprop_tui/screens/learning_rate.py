@@ -1,0 +1,490 @@
+"""Section 5 — the learning rate: one network, one start, α from far too small to far too big.
+
+The runs come from :func:`backprop_tui.engine.sweep.sweep` (the lesson
+network on its one example, every run from the same weights), computed the
+first time a step needs them and kept for the rest of the session. Each
+run's label is the engine's verdict on its loss curve, never a guess from α;
+the screen only chooses which runs to show and draws log₁₀ of their losses.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import cache
+from typing import TYPE_CHECKING
+
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.events import Resize
+from textual.widgets import Static
+
+from backprop_tui.renderables.numbers import format_number
+from backprop_tui.renderables.plot import LinePlot, Series
+from backprop_tui.screens.base import SectionScreen
+
+if TYPE_CHECKING:
+    from backprop_tui.engine.sweep import FirstStep, Run
+
+REGIMES = ("crawling", "converging", "overshooting", "diverging")
+"""The labels in the order the section walks through them (the engine's ``LABELS``)."""
+REGIME_STYLES = {"crawling": "cyan", "converging": "green", "overshooting": "yellow", "diverging": "red"}
+"""The overview colours each run by its label (the legend names the label too)."""
+DOTTED_REGIMES = frozenset({"overshooting"})
+"""Drawn dotted in the overview, so the two falling families differ without colour too."""
+HIGHLIGHT_STYLES = ("bold cyan", "bold magenta", "bold yellow", "bold green")
+"""The runs a step is about, in order; the others are drawn dim behind them."""
+OTHER_STYLE = "grey42"
+OPTIMIZER_STYLES = {"sgd": "bold cyan", "adam": "bold magenta"}
+OPTIMIZER_NAMES = {"sgd": "SGD", "adam": "Adam"}
+
+FLOOR_EXP = -12
+"""Losses below 10^FLOOR_EXP are drawn on the plot's bottom line (log₁₀ of 0 would be −∞)."""
+
+WHAT_ALPHA_DOES = """\
+Backprop hands every weight its slope dL/dW: which way the loss rises, and \
+how steeply. Training then steps the other way:
+
+    W ← W − α · dL/dW
+
+The learning rate α decides how far each step goes. The slope is measured \
+only at the point where the weights stand, and every step trusts it for its \
+whole length. A tiny α never strays but hardly moves. A big α can carry the \
+weights past the bottom of the valley and up the far side, higher than \
+where they began.
+
+Next: the lesson network of sections 3 and 4 on its one example (loss \
+{first} at the start), trained {steps} steps from the very same starting \
+weights, once for each of {count} learning rates from {lo} to {hi}. Each run \
+is named after what its loss actually did."""
+
+RULES = {
+    "crawling": (
+        "Rule: it never climbed above its start and seldom rose, but after all {steps} steps the loss is "
+        "still above {converged} of its start."
+    ),
+    "converging": "Rule: the loss ended at {converged} of its start or less, and rose on fewer than 1 step in {share}.",
+    "overshooting": (
+        "Rule: the loss climbed above where it started at some step, or rose on at least 1 step in {share}, "
+        "and stayed a number."
+    ),
+    "diverging": (
+        "Rule: the loss stopped being a number, or grew past {blowup} times its start (the run is stopped there), "
+        "or ended over {far}× its start and still climbing."
+    ),
+}
+"""How each label is decided, in words (the numbers come from the engine's thresholds)."""
+
+HEADINGS = {
+    "crawling": "Crawling: steps too small to get anywhere",
+    "converging": "Converging: each step lands lower",
+    "overshooting": "Overshooting: jumping past the bottom",
+    "diverging": "Diverging: every jump bigger than the last",
+}
+
+NOTES = {
+    "crawling": (
+        "Every step heads the right way; it just covers almost no ground. A step is α times the gradient, "
+        "and near a fair fit the gradient is small too, so two small numbers make a tiny one. The usual advice "
+        "for SGD is an α between 0.001 and 0.01: a cautious start, and on this small problem too cautious. "
+        "The right α depends on the problem, so it pays to try a few."
+    ),
+    "converging": (
+        "Big enough to make progress, small enough that every step still lands lower than the one before. "
+        "A larger α gets there in fewer steps, up to a point."
+    ),
+    "overshooting": (
+        "Too big a step flies past the target to where the slope is steeper, so the next step flies further "
+        "still. Such a run may settle, bounce for ever, or tip over into diverging."
+    ),
+    "diverging": (
+        "Each step overshoots by more than the last: the error grows, the gradient grows with the error, and "
+        "the next step grows with the gradient. Nothing breaks that loop. Left running, the loss would grow "
+        "until it no longer fits in the computer's numbers and stops being a number at all; we stop a run "
+        "long before that and call it diverged."
+    ),
+}
+
+ADAM_SMALL = (
+    "SGD's step is α times the gradient, so gentle slopes make short steps. Adam divides each weight's "
+    "gradient by a running average of its own size, so at first every weight moves by about α, however "
+    "gentle or steep its slope."
+)
+ADAM_LARGE = (
+    "SGD's steps grow with its gradients; Adam's stay around α in size however steep the slope, so Adam "
+    "cannot run away. But neither do its steps shrink much near the bottom, so a large α keeps it bouncing. "
+    "An adaptive optimiser makes α less touchy, not irrelevant: Adam's usual default is 0.001."
+)
+
+
+@dataclass(frozen=True, slots=True)
+class LessonRuns:
+    """Everything the section shows, from the engine.
+
+    Attributes:
+        sgd: one SGD run per learning rate of the lesson.
+        compare: for each comparison α, its SGD run and its Adam run.
+        first_steps: for each comparison α, the first update of SGD and of Adam.
+        target: the lesson example's target.
+    """
+
+    sgd: tuple[Run, ...]
+    compare: tuple[tuple[Run, Run], ...]
+    first_steps: tuple[tuple[FirstStep, FirstStep], ...]
+    target: float
+
+
+@cache
+def lesson_runs() -> LessonRuns:
+    """The section's runs: computed once, on the first step that needs them (about 40 ms)."""
+    from backprop_tui.engine.presets import LESSON_TARGET
+    from backprop_tui.engine.sweep import COMPARE_LRS, DEFAULT_LRS, first_step, sweep
+
+    sgd = tuple(sweep(DEFAULT_LRS))
+    by_lr = {r.lr: r for r in sgd}
+    missing = [lr for lr in COMPARE_LRS if lr not in by_lr]
+    by_lr.update({r.lr: r for r in sweep(missing)} if missing else {})
+    adam = sweep(COMPARE_LRS, optimizer="adam")
+    return LessonRuns(
+        sgd=sgd,
+        compare=tuple((by_lr[float(lr)], a) for lr, a in zip(COMPARE_LRS, adam)),
+        first_steps=tuple((first_step(lr, "sgd"), first_step(lr, "adam")) for lr in COMPARE_LRS),
+        target=float(LESSON_TARGET[0]),
+    )
+
+
+class LearningRateScreen(SectionScreen):
+    """What α does, a sweep of α with each run labelled, a step per label, then SGD against Adam."""
+
+    SECTION_ID = "learning-rate"
+    STEP_LABELS = (
+        "What α does",
+        "All the runs",
+        "Crawling",
+        "Converging",
+        "Overshooting",
+        "Diverging",
+        "SGD or Adam, small α",
+        "SGD or Adam, large α",
+    )
+    OVERVIEW = 1
+    REGIME_START = 2
+    COMPARE_START = REGIME_START + len(REGIMES)
+
+    def compose_body(self) -> ComposeResult:
+        """A heading, the plot with its table, a note."""
+        yield Static(id="heading")
+        yield Static(id="diagram", classes="diagram")
+        yield Static(id="prose", classes="prose")
+
+    @property
+    def runs(self) -> LessonRuns:
+        """The section's runs (computed on first use, then cached)."""
+        return lesson_runs()
+
+    def plot_height(self) -> int:
+        """Rows of plot: 8 at 24 lines (the whole step then fits), up to 24 on a taller terminal."""
+        return max(6, min(24, self.app.size.height - 16))
+
+    def on_resize(self, event: Resize) -> None:
+        """Redraw the step for the new height (the base class handles the too-small notice)."""
+        if self.is_mounted and self.question is None:
+            self.show_step(self.step)
+
+    def show_step(self, step: int) -> None:
+        """The idea, the overview, one label, or SGD against Adam."""
+        heading = self.query_one("#heading", Static)
+        diagram = self.query_one("#diagram", Static)
+        prose = self.query_one("#prose", Static)
+        runs = self.runs
+        diagram.display = step > 0
+        if step == 0:
+            heading.update(Text("The learning rate: how big a step", style="bold"))
+            lrs = [r.lr for r in runs.sgd]
+            prose.update(
+                WHAT_ALPHA_DOES.format(
+                    first=format_number(runs.sgd[0].first, 4),
+                    steps=max(r.steps for r in runs.sgd),
+                    count=len(lrs),
+                    lo=alpha(min(lrs)),
+                    hi=alpha(max(lrs)),
+                )
+            )
+        elif step == self.OVERVIEW:
+            heading.update(Text(self.overview_heading(), style="bold"))
+            diagram.update(self.overview())
+            prose.update(self.overview_note())
+        elif step < self.COMPARE_START:
+            label = REGIMES[step - self.REGIME_START]
+            heading.update(Text(HEADINGS[label], style="bold"))
+            diagram.update(self.regime(label))
+            prose.update(self.regime_note(label))
+        else:
+            i = step - self.COMPARE_START
+            sgd, adam = runs.compare[i]
+            heading.update(Text(f"SGD or Adam, both at α = {alpha(sgd.lr)}", style="bold"))
+            diagram.update(self.comparison(i))
+            prose.update(ADAM_SMALL if i == 0 else ADAM_LARGE)
+
+    # -- the overview ---------------------------------------------------------------
+
+    def overview_heading(self) -> str:
+        """How many runs, how many steps."""
+        sgd = self.runs.sgd
+        return f"{len(sgd)} learning rates, one start, up to {max(r.steps for r in sgd)} steps each (SGD)"
+
+    def overview(self) -> Table:
+        """Every run's loss, coloured by its label, beside the table of labels and final losses."""
+        sgd = self.runs.sgd
+        groups = [
+            (label, [r for r in sgd if r.label == label], REGIME_STYLES[label], label in DOTTED_REGIMES)
+            for label in REGIMES
+        ]
+        plot = loss_plot([g for g in groups if g[1]], self.plot_height())
+        table = Table(box=None, padding=(0, 1), show_edge=False, pad_edge=False)
+        table.add_column("α", justify="right")
+        table.add_column("what it did")
+        table.add_column(f"loss at step {max(r.steps for r in sgd)}", justify="right", no_wrap=True)
+        for r in sgd:
+            style = REGIME_STYLES[r.label]
+            table.add_row(Text(alpha(r.lr), style="bold"), Text(r.label, style=style), outcome(r))
+        return side_by_side(plot, table, width=40)
+
+    def overview_note(self) -> Text:
+        """How to read the plot, and why α = 1.5 is on the list (when the runs show it)."""
+        note = Text(
+            "Each label comes from what the curve did, not from α; the next steps take them one at a time. "
+            f"The plot shows log₁₀ of the loss: −2 is 0.01, 0 is 1; losses below 1e{FLOOR_EXP} lie on the "
+            "bottom line. "
+        )
+        sgd = self.runs.sgd
+        for i in range(1, len(sgd) - 1):
+            before, run, after = sgd[i - 1], sgd[i], sgd[i + 1]
+            if run.label == "overshooting" and before.label == "converging" and after.label == "diverging":
+                note.append(
+                    f"α = {alpha(run.lr)} is our addition to the usual list: on this network "
+                    f"{alpha(before.lr)} still converges and {alpha(after.lr)} already diverges."
+                )
+        return note
+
+    # -- one label at a time ----------------------------------------------------------
+
+    def regime(self, label: str) -> Table:
+        """The runs with ``label`` highlighted over the others, beside the rule and what each did."""
+        sgd = self.runs.sgd
+        chosen = [r for r in sgd if r.label == label]
+        others = [r for r in sgd if r.label != label]
+        groups = [("others", others, OTHER_STYLE, True)] if others else []
+        groups += [
+            (f"α={alpha(r.lr)}", [r], HIGHLIGHT_STYLES[k % len(HIGHLIGHT_STYLES)], False) for k, r in enumerate(chosen)
+        ]
+        plot = loss_plot(groups, self.plot_height())
+        side: list[RenderableType] = [Text(self.rule(label), style="italic"), Text("")]
+        if not chosen:
+            side.append(Text("None of these runs did this."))
+        for k, r in enumerate(chosen):
+            style = HIGHLIGHT_STYLES[k % len(HIGHLIGHT_STYLES)]
+            side.append(Text.assemble((f"α = {alpha(r.lr)}", style), ": ", story(r)))
+        if label == "overshooting" and chosen:
+            r = chosen[0]
+            target = self.runs.target
+            said = f"Its predictions: {predictions(r, 7)} The target is {format_number(target, 2)}"
+            flips, further = jumps(r.predictions[:7], target)
+            if flips and further:
+                said += ": every step lands on the other side of it, further away than the last."
+            elif flips:
+                said += ": every step lands on the other side of it."
+            side += [Text(""), Text(said + ("" if flips else "."))]
+        return side_by_side(plot, Group(*side))
+
+    def rule(self, label: str) -> str:
+        """The rule for ``label`` with the engine's thresholds."""
+        from backprop_tui.engine import sweep
+
+        return RULES[label].format(
+            steps=max(r.steps for r in self.runs.sgd),
+            converged=percent(sweep.CONVERGED),
+            share=format_number(1 / sweep.RISE_SHARE, 0),
+            blowup="a million" if sweep.BLOWUP == 1e6 else format_number(sweep.BLOWUP, 0),
+            far=format_number(sweep.FAR_ABOVE, 0),
+        )
+
+    def regime_note(self, label: str) -> Text:
+        """Why runs behave like this, with what the predictions did where it shows it."""
+        note = Text(NOTES[label])
+        target = self.runs.target
+        chosen = [r for r in self.runs.sgd if r.label == label]
+        if label == "converging":
+            flipping = [r for r in chosen if jumps(r.predictions[:5], target) == (True, False)]
+            if flipping:
+                r = flipping[0]
+                note.append(
+                    f" At α = {alpha(r.lr)} the prediction already jumps past the target {format_number(target, 2)} "
+                    f"on every step ({predictions(r, 5, ', …')}) but lands closer each time, so the loss still falls."
+                )
+        elif label == "overshooting" and chosen:
+            from backprop_tui.engine.sweep import CONVERGED
+
+            r = chosen[0]
+            if r.final <= CONVERGED * r.first:
+                note.append(
+                    " This one settled: its swings moved the hidden neurons to where the output reacts less to "
+                    f"each weight, and there α = {alpha(r.lr)} was no longer too big."
+                )
+        return note
+
+    # -- SGD against Adam ---------------------------------------------------------------
+
+    def comparison(self, i: int) -> Table:
+        """SGD and Adam at one α: both curves, what each did, and how far their first steps went."""
+        sgd, adam = self.runs.compare[i]
+        first_sgd, first_adam = self.runs.first_steps[i]
+        groups = [(OPTIMIZER_NAMES[r.optimizer], [r], OPTIMIZER_STYLES[r.optimizer], r is sgd) for r in (sgd, adam)]
+        plot = loss_plot(groups, self.plot_height())
+        table = Table(box=None, padding=(0, 1), show_edge=False, pad_edge=False)
+        table.add_column("")
+        table.add_column("what it did")
+        table.add_column(f"at step {max(sgd.steps, adam.steps)}", justify="right", no_wrap=True)
+        for r in (sgd, adam):
+            table.add_row(
+                Text(OPTIMIZER_NAMES[r.optimizer], style=OPTIMIZER_STYLES[r.optimizer]),
+                Text(r.label, style=REGIME_STYLES[r.label]),
+                outcome(r),
+            )
+        ratio = first_adam.mean_move / first_sgd.mean_move if first_sgd.mean_move > 0 else math.nan
+        steps = Text.assemble(
+            ("First step", "bold"),
+            f", mean move per weight: SGD {format_number(first_sgd.mean_move, 4)} (α × the mean gradient "
+            f"{format_number(first_sgd.mean_gradient, 4)}), Adam {format_number(first_adam.mean_move, 4)}",
+            f": {format_number(ratio, 0)}× as far." if math.isfinite(ratio) else ".",
+        )
+        from backprop_tui.engine.sweep import RISE
+
+        rises = Text.assemble(
+            ("Steps where the loss rose", "bold"),
+            f" (by over {percent(RISE)} of its start): SGD {sgd.rises} of {sgd.steps - 1}, Adam {adam.rises} of {adam.steps - 1}.",
+        )
+        return side_by_side(plot, Group(table, Text(""), steps, Text(""), rises), width=40)
+
+
+# -- drawing helpers --------------------------------------------------------------------
+
+
+def loss_plot(groups: Sequence[tuple[str, Sequence[Run], str, bool]], height: int) -> LinePlot:
+    """log₁₀ of the loss over the steps: one legend entry per group ``(name, runs, style, dotted)``.
+
+    A group's runs share one series, one after the other with a gap (a NaN) between them.
+    """
+    series = []
+    every: list[float] = []
+    longest = 1
+    for name, runs, style, dotted in groups:
+        xs: list[float] = []
+        ys: list[float] = []
+        for r in runs:
+            if xs:
+                xs.append(math.nan)
+                ys.append(math.nan)
+            logs = log_losses(r.losses)
+            xs += [float(i + 1) for i in range(len(logs))]
+            ys += logs
+            every += [v for v in logs if math.isfinite(v)]
+            longest = max(longest, len(logs))
+        series.append(Series(name, xs, ys, style, dotted))
+    top = math.ceil(max(every, default=0.0))
+    bottom = math.floor(min(every, default=float(FLOOR_EXP)))
+    if top - bottom < 2:
+        top = bottom + 2
+    return LinePlot(
+        series,
+        height=height,
+        x_range=(1.0, float(max(2, longest))),
+        y_range=(float(bottom), float(top)),
+        x_label="step",
+        y_label="log₁₀ of the loss",
+    )
+
+
+def log_losses(losses: Iterable[float]) -> list[float]:
+    """log₁₀ of each loss, at least FLOOR_EXP; NaN where the loss is not finite (the line stops there)."""
+    out = []
+    for v in map(float, losses):
+        if not math.isfinite(v) or v < 0:
+            out.append(math.nan)
+        else:
+            out.append(max(float(FLOOR_EXP), math.log10(v)) if v > 0 else float(FLOOR_EXP))
+    return out
+
+
+def side_by_side(left: RenderableType, right: RenderableType, width: int = 36) -> Table:
+    """The plot on the left taking what is left, ``right`` in a column ``width`` wide."""
+    grid = Table.grid(padding=(0, 2), expand=True)
+    grid.add_column(ratio=1, min_width=30)
+    grid.add_column(width=width)
+    grid.add_row(left, right)
+    return grid
+
+
+def alpha(lr: float) -> str:
+    """A learning rate with as few decimals as it needs: ``0.001``, ``1.5``, ``10``."""
+    for digits in range(0, 7):
+        text = format_number(lr, digits)
+        if "e" not in text and math.isclose(float(text.replace("\u2212", "-")), lr, rel_tol=1e-9, abs_tol=0.0):
+            return text
+    return format_number(lr, 4)
+
+
+def loss_text(v: float) -> str:
+    """A loss: four decimals, one for big ones (``21422.9``), ``diverged`` for NaN."""
+    return format_number(v, 1 if math.isfinite(v) and abs(v) >= 100 else 4)
+
+
+def outcome(r: Run) -> str:
+    """The last loss of a run, or where it diverged."""
+    return f"diverged at step {r.diverged_at}" if r.diverged else loss_text(r.final)
+
+
+def percent(fraction: float) -> str:
+    """A fraction as a whole percentage: ``10%``."""
+    return format_number(100 * fraction, 0) + "%"
+
+
+def story(r: Run) -> str:
+    """What one run did, in a short sentence, with its numbers."""
+    start = loss_text(r.first)
+    if r.diverged:
+        last = r.final
+        if math.isfinite(last):
+            return f"{start} → {loss_text(last)} by step {r.diverged_at}: diverged, stopped there."
+        return f"{start}, then no longer a finite number at step {r.diverged_at}: diverged."
+    if r.label == "overshooting":
+        at, top = r.peak
+        return f"{start} up to {loss_text(top)} at step {at}, then {loss_text(r.final)} at step {r.steps}."
+    if r.label == "converging":
+        hit = r.first_at_or_below(0.01)
+        when = f"; under 1% of the start from step {hit}" if hit is not None else ""
+        return f"{start} → {loss_text(r.final)} at step {r.steps}{when}."
+    return f"{start} → {loss_text(r.final)} at step {r.steps}; {percent(r.final / r.first)} of the loss is left."
+
+
+def jumps(preds: Sequence[float], target: float) -> tuple[bool, bool]:
+    """Whether each prediction lands on the other side of ``target`` from the one before, and always further.
+
+    ``(False, False)`` for fewer than three predictions or any that is not finite.
+    """
+    errors = [p - target for p in preds]
+    if len(errors) < 3 or not all(math.isfinite(e) for e in errors):
+        return (False, False)
+    pairs = list(zip(errors, errors[1:]))
+    flips = all(a * b < 0 for a, b in pairs)
+    further = all(abs(b) > abs(a) for a, b in pairs)
+    return (flips, further)
+
+
+def predictions(r: Run, count: int, more: str = " …") -> str:
+    """The first ``count`` predictions of a run, two decimals, then ``more`` if there are more."""
+    shown = ", ".join(format_number(p, 2) for p in r.predictions[:count])
+    return shown + (more if len(r.predictions) > count else "")
