@@ -585,6 +585,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=15, help="first-frame launches per app (default: 15)")
     parser.add_argument("--probe-rounds", type=int, default=None, help="in-process first-frame launches per app (default: --rounds)")
     parser.add_argument("--runs", type=int, default=3, help="fresh app sessions per section for the step keys (default: 3)")
+    parser.add_argument("--sections", nargs="+", default=["intro", "forward", "backward", "learning-rate"],
+                        help="sections whose steps are timed (default: intro forward backward learning-rate)")
     parser.add_argument("--keys", type=int, default=40, help="step keys per session (default: 40)")
     parser.add_argument("--jumps", type=int, default=6, help="1/3 section jumps per session (default: 6)")
     parser.add_argument("--gap", type=float, default=0.5, help="seconds to watch the pane after each key (default: 0.5)")
@@ -740,14 +742,15 @@ def run_steps(tmux: Tmux, python: str, script: str, workdir: Path, args: argpars
     command = shlex.join([script, "--section", "SECTION", "--name", "bench"]).replace("SECTION", "{section}")
     print("== 2. Step key -> redrawn pane (tmux 80x24) ==")
     print("commands (fresh BACKPROP_TUI_HOME per session):")
-    print(f"  {tmux.command_line(*tmux.new_args('NAME', command.format(section='intro|forward'), {'BACKPROP_TUI_HOME': 'HOME'}))}")
+    print(f"  {tmux.command_line(*tmux.new_args('NAME', command.format(section='|'.join(args.sections)), {'BACKPROP_TUI_HOME': 'HOME'}))}")
     print(f"  then per key: `send-keys -t NAME n|p|1|3`; poll `capture-pane -p -t NAME` until the pane differs")
     print(f"  and shows `Step k of N` (jumps: `1/8 ·` or `3/8 ·`), then on until >= {args.gap:g} s after the key and")
     print(f"  the pane unchanged {SETTLE * 1000:g} ms; then the next key. n up to the last step, p back to the first, ...")
     samples: list[Sample] = []
     late = 0
     for r in range(args.runs):
-        for section in ("intro", "forward") if r % 2 == 0 else ("forward", "intro"):
+        order = args.sections[r % len(args.sections):] + args.sections[: r % len(args.sections)]
+        for section in order:
             got = step_session(tmux, command, section, args.keys, args.jumps, args.gap, workdir)
             samples += got.samples
             late += got.late_changes
@@ -760,8 +763,7 @@ def run_steps(tmux: Tmux, python: str, script: str, workdir: Path, args: argpars
     steps = [s for s in samples if s.key in "np"]
     jumps = [s for s in samples if s.key not in "np"]
     groups = [
-        ("intro: n/p", [s for s in steps if s.section == "intro"]),
-        ("forward: n/p", [s for s in steps if s.section == "forward"]),
+        *((f"{sec}: n/p", [s for s in steps if s.section == sec]) for sec in args.sections),
         ("  forward gallery steps (braille)", [s for s in steps if s.section == "forward" and s.label.startswith("Activation")]),
         ("all n/p", steps),
         ("  all n/p, step seen before", [s for s in steps if not s.first_visit]),

@@ -446,6 +446,7 @@ def test_an_unwritable_home_gives_an_in_memory_store(tmp_path, monkeypatch):
     try:
         assert store.in_memory
         assert notice is not None and str(home) in notice and "won't be remembered" in notice
+        assert f"{blocker} is a file, not a folder" in notice
         assert "\n" not in notice
         store.set_position("ada", "playground", 1)
         store.visit("ada", "playground")

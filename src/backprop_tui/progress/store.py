@@ -467,9 +467,11 @@ def _in_memory(notice: str) -> tuple[ProgressStore, str]:
 
 
 def _unsaved(directory: Path, error: BaseException) -> tuple[ProgressStore, str]:
-    return _in_memory(
-        f"Progress can't be saved in {directory} ({_reason(error)}); this session won't be remembered."
-    )
+    reason = _reason(error)
+    blocker = next((p for p in (directory, *directory.parents) if p.exists() and not p.is_dir()), None)
+    if blocker is not None:  # mkdir says "File exists", which doesn't say which file
+        reason = f"{blocker} is a file, not a folder"
+    return _in_memory(f"Progress can't be saved in {directory} ({reason}); this session won't be remembered.")
 
 
 def open_store(path: Path | None = None) -> tuple[ProgressStore, str | None]:
