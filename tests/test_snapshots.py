@@ -44,3 +44,13 @@ def test_snapshot(snap_compare, view, size):
 def test_too_small(snap_compare):
     app = BackpropApp(section="forward", learner="Ada", store=ProgressStore())
     assert snap_compare(app, terminal_size=(70, 20))
+
+
+@pytest.mark.parametrize("view", ["forward-sigmoid", "finish-results"])
+def test_no_color(snap_compare, monkeypatch, view):
+    """NO_COLOR: no colour at all, and every meaning still there in words and line styles."""
+    monkeypatch.setenv("NO_COLOR", "1")
+    section, keys = VIEWS[view]
+    app = BackpropApp(section=section, learner="Ada", store=ProgressStore())
+    assert app.no_color
+    assert snap_compare(app, terminal_size=(80, 24), press=list(keys))

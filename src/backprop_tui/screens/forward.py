@@ -273,12 +273,12 @@ class ForwardScreen(SectionScreen):
         plot = LinePlot(
             [
                 Series(f"{entry.short}(z)", z, a, "bold cyan"),
-                Series("slope (derivative)", z, d, "bold magenta", dotted=True),
+                Series("slope (derivative)", z, d, "bold yellow", dotted=True),
             ],
             height=9,
             x_range=Z_RANGE,
             x_label="z",
-            marks=[Mark(float(z[top]), float(d[top]), f"max slope {format_number(d[top], 2)}", "bold yellow")],
+            marks=[Mark(float(z[top]), float(d[top]), f"max slope {format_number(d[top], 2)}", "bold")],
         )
         where = (
             f"at z = {format_number(z[top], 2)}"
