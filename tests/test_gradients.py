@@ -145,3 +145,87 @@ def test_event_shapes_follow_the_input(setup):
         assert e.dL_dW.shape == (n_in, n_out)
         assert e.dL_db.shape == (n_out,)
         assert e.dL_dz.shape == e.dL_da.shape == lead + (n_out,)
+
+
+# -- residual (skip) connections --------------------------------------------------------------------
+
+
+def has_skip(sizes, layer: int) -> bool:
+    """Whether layer ``layer`` of a residual net adds its input: hidden, and its width unchanged (worked out here)."""
+    return layer < len(sizes) - 1 and sizes[layer - 1] == sizes[layer]
+
+
+def residual_loss_from_layer(net: MLP, layer: int, value: np.ndarray, t: np.ndarray, a_prev: np.ndarray, *, is_z: bool) -> float:
+    """As :func:`loss_from_layer` for a residual net: a skip layer outputs f(z) + a_prev (an independent forward)."""
+    sizes = net.sizes
+    act = net.activations[layer - 1]
+    if is_z:
+        z = value
+        a = act.f(value) + a_prev if has_skip(sizes, layer) else act.f(value)
+    else:
+        z, a = None, value
+    for l in range(layer + 1, net.depth + 1):
+        z = a @ net.W[l - 1] + net.b[l - 1]
+        a = net.activations[l - 1].f(z) + a if has_skip(sizes, l) else net.activations[l - 1].f(z)
+    if z is None:  # a of the output layer itself (never a skip layer)
+        z = np.log(a) - np.log1p(-a) if net.loss.name == "bce" else a
+    return net.loss.value(a, z, t)
+
+
+@st.composite
+def residual_setups(draw):
+    """Residual nets where most hidden layers keep the width (so most have a skip), every activation and loss."""
+    depth = draw(st.integers(2, 6))
+    width, other = draw(st.integers(1, 6)), draw(st.integers(1, 6))
+    sizes = [draw(st.sampled_from([width, width, other])) for _ in range(depth)] + [draw(st.integers(1, 4))]
+    hidden = draw(st.sampled_from(ACTIVATION_NAMES))
+    output = draw(st.sampled_from(["linear", "sigmoid"]))
+    loss = draw(st.sampled_from(["mse", "bce"])) if output == "sigmoid" else "mse"
+    init = draw(st.sampled_from(["xavier", "he", "normal", "uniform"]))
+    seed = draw(st.integers(0, 2**16))
+    batch = draw(st.integers(1, 4))
+    rng = np.random.default_rng(seed)
+    x = rng.uniform(-2, 2, (batch, sizes[0]))
+    t = rng.uniform(0, 1, (batch, sizes[-1])) if loss == "bce" else rng.uniform(-2, 2, (batch, sizes[-1]))
+    net = MLP(sizes, hidden, output, loss, init, seed, residual=True)
+    net.set_params([(W, rng.normal(0, 0.5, b.shape)) for W, b in zip(net.W, net.b)])
+    single = batch == 1 and draw(st.booleans())
+    return net, (x[0] if single else x), (t[0] if single else t)
+
+
+@settings(max_examples=200)
+@given(residual_setups())
+def test_residual_gradients_match_finite_differences(setup):
+    net, x, t = setup
+    assume(any(net.skips))
+    assert net.skips == tuple(has_skip(net.sizes, l) for l in range(1, net.depth + 1))
+    forward, backward = events_of(net, x, t)
+    assume(away_from_kinks(net, forward))
+    x2, t2 = np.atleast_2d(x), np.atleast_2d(t)
+    by_layer = {e.layer: e for e in backward}
+    for l in range(1, net.depth + 1):
+        # dL/dW and dL/db against the loss of a fresh residual net with one parameter nudged
+        params = [(W.copy(), b.copy()) for W, b in zip(net.W, net.b)]
+        probe = MLP(net.sizes, activations=[a.name for a in net.activations], loss=net.loss.name, residual=True)
+        W, b = params[l - 1]
+
+        def loss_with(_):
+            probe.set_params(params)
+            return probe.loss_at(x, t)
+
+        assert rel_error(by_layer[l].dL_dW, central(loss_with, W), net.last_loss) < 1e-6
+        assert rel_error(by_layer[l].dL_db, central(loss_with, b), net.last_loss) < 1e-6
+        # dL/dz and dL/da against an independent forward from that layer up
+        a_prev = np.atleast_2d(forward[l - 2].a) if l > 1 else x2
+        z = np.atleast_2d(forward[l - 1].z).copy()
+        a = np.atleast_2d(forward[l - 1].a).copy()
+        num_dz = central(lambda v: residual_loss_from_layer(net, l, v, t2, a_prev, is_z=True), z)
+        assert rel_error(np.atleast_2d(by_layer[l].dL_dz), num_dz, net.last_loss) < 1e-6
+        if not (l == net.depth and net.loss.name == "bce" and np.min(np.minimum(a, 1 - a)) < 0.05):
+            num_da = central(lambda v: residual_loss_from_layer(net, l, v, t2, a_prev, is_z=False), a)
+            assert rel_error(np.atleast_2d(by_layer[l].dL_da), num_da, net.last_loss) < 1e-6
+    # a skip layer's forward a is f(z) + a_prev
+    for e in forward:
+        if net.skips[e.layer - 1]:
+            prev = forward[e.layer - 2].a if e.layer > 1 else np.asarray(x, dtype=float)
+            np.testing.assert_allclose(e.a, net.activations[e.layer - 1].f(e.z) + prev, rtol=0, atol=1e-12)

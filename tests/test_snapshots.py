@@ -26,8 +26,6 @@ VIEWS = {
     "backward-bars": ("backward", ("n",) * 15),
     "backward-update": ("backward", ("n",) * 16),
     "backward-training": ("backward", ("n",) * 17 + ("t", "t", "t")),
-    "health-placeholder-check": ("health", ("n",)),
-    "playground-placeholder": ("playground", ()),
     "finish-results": ("finish", ("n",)),
     "help": ("forward", ("f1",)),
 }

@@ -66,6 +66,7 @@ class BackpropApp(App[None]):
         section: open this section instead of where the learner left off.
         learner: the learner's name (default: the login name).
         store: where progress lives (default: the data directory's store).
+        playground: a share code: the playground (section 7) opens with that set-up.
     """
 
     CSS_PATH = "app.tcss"
@@ -83,10 +84,16 @@ class BackpropApp(App[None]):
     ]
 
     def __init__(
-        self, section: str | None = None, learner: str | None = None, store: ProgressStore | None = None
+        self,
+        section: str | None = None,
+        learner: str | None = None,
+        store: ProgressStore | None = None,
+        playground: str | None = None,
     ) -> None:
         super().__init__()
         self.start_section = section
+        self.playground = playground
+        """A playground share code to open with (the playground screen reads it when it mounts)."""
         self.learner = (learner or login_name()).strip() or "learner"
         self.store = store
         self._last_activity = time.monotonic()

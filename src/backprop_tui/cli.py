@@ -128,6 +128,17 @@ def learner_name(text: str) -> str:
     return name
 
 
+def playground_code(text: str) -> str:
+    """A playground share code that reads as a set-up (``bp1_…``)."""
+    from backprop_tui.playground import decode
+
+    try:
+        decode(text)
+    except ValueError as e:
+        raise argparse.ArgumentTypeError(str(e)) from None
+    return text.strip()
+
+
 def _choice(choices: Sequence[str], what: str) -> Callable[[str], str]:
     def parse(text: str) -> str:
         name = text.strip().lower().replace("-", "_")
@@ -173,6 +184,12 @@ def build_parser() -> ArgumentParser:
         help=f"open the lesson at this section ({', '.join(SECTION_IDS)})",
     )
     parser.add_argument("--name", type=learner_name, metavar="NAME", help="the learner's name (default: your login name)")
+    parser.add_argument(
+        "--playground",
+        type=playground_code,
+        metavar="CODE",
+        help="open the playground (section 7) with the set-up of this share code",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     trace = sub.add_parser(
@@ -265,7 +282,12 @@ def run_app(args: argparse.Namespace) -> int:
     """Open the lesson in this terminal."""
     from backprop_tui.app import BackpropApp
 
-    BackpropApp(section=args.section, learner=args.name).run()
+    section = args.section
+    if args.playground is not None:
+        if section not in (None, "playground"):
+            build_parser().error(f"argument --playground: opens the playground, not --section {section}")
+        section = "playground"
+    BackpropApp(section=section, learner=args.name, playground=args.playground).run()
     return 0
 
 

@@ -51,14 +51,19 @@ SHOTS: tuple[Shot, ...] = (
     Shot("16-learning-rate-runs", "learning-rate", ("n",)),
     Shot("17-learning-rate-overshooting", "learning-rate", ("n",) * 4),
     Shot("18-learning-rate-adam", "learning-rate", ("n",) * 7),
-    Shot("19-health-coming", "health"),
-    Shot("20-playground-coming", "playground"),
-    Shot("21-finish", "finish", ("n",), done=True),
-    Shot("22-help", "chain-rule", ("n", "question_mark")),
+    Shot("19-health-sigmoid-relu", "health", ("n",)),
+    Shot("20-health-vanishing-deep", "health", ("n", "n") + ("plus",) * 15),
+    Shot("21-health-remedies", "health", ("n",) * 5 + ("i", "i", "l")),
+    Shot("22-health-adam", "health", ("n",) * 5 + ("plus",) * 5 + ("i", "o", "o")),
+    Shot("23-playground-xor", "playground", ("n",) + ("s",) * 5),
+    Shot("24-playground-vanishing", "playground", ("n", "e", "8", "tab", "1", "6", "tab") + tuple("sigmoid") + ("enter", "s", "s", "s")),
+    Shot("25-playground-diverged", "playground", ("n", "e") + ("tab",) * 6 + tuple("sgd") + ("tab", "5") + ("tab",) * 4 + tuple("sine") + ("enter",) + ("s",) * 6),
+    Shot("26-finish", "finish", ("n",), done=True),
+    Shot("27-help", "chain-rule", ("n", "question_mark")),
 )
 """Every screen worth a picture, in lesson order."""
 
-CERTIFICATE = "23-certificate.svg"
+CERTIFICATE = "28-certificate.svg"
 """The finish shot also keeps a copy of the certificate it earned."""
 
 

@@ -14,6 +14,21 @@ top: ``dL/da_L`` comes from the loss, and for each layer
     dL/db_l = Σ_samples dL/dz_l
     dL/da_{l−1} = dL/dz_l · W_lᵀ
 
+Residual (skip) connections, off by default (``MLP(..., residual=True)``):
+every *hidden* layer whose input and output widths match (n_{l−1} = n_l)
+adds its input to its output, and its gradient flows back along the skip
+unchanged as well as through the layer:
+
+    a_l = f_l(z_l) + a_{l−1}
+    dL/dz_l = dL/da_l ⊙ f_l′(z_l)                (f′ at z_l, as without the skip)
+    dL/da_{l−1} = dL/dz_l · W_lᵀ + dL/da_l
+
+The output layer never has a skip, nor does a layer that changes the width.
+The events are the same kinds with the same fields: a skip layer's forward
+``a`` is the sum ``f(z) + a_prev`` that the next layer reads, and its
+backward ``dL_da`` is the gradient of that sum. With ``residual`` off every
+number is computed exactly as before it existed.
+
 Nothing here raises on a blow-up: a loss or parameter that stops being
 finite is reported as ``diverged`` on the loss event.
 """
@@ -114,6 +129,8 @@ class MLP:
         seed: seeds the initialisation; the same seed gives the same weights.
         activations: one activation per layer 1..L, overriding ``activation``
             and ``output`` (the last one must still be an output activation).
+        residual: skip connections around every hidden layer whose input and
+            output widths match, ``a_l = f(z_l) + a_{l−1}`` (see the module docstring).
     """
 
     def __init__(
@@ -126,6 +143,7 @@ class MLP:
         seed: int = 0,
         *,
         activations: Sequence[str] | None = None,
+        residual: bool = False,
     ) -> None:
         self.sizes = check_sizes(sizes)
         names = list(activations) if activations is not None else [activation] * (len(self.sizes) - 2) + [output]
@@ -139,6 +157,13 @@ class MLP:
             raise ValueError(f"{self.loss.name} needs a {self.loss.requires_output} output, not {names[-1]}")
         self.init = init
         self.seed = int(seed)
+        self.residual = bool(residual)
+        """Whether hidden layers of unchanged width have skip connections."""
+        last = len(self.sizes) - 1
+        self.skips: tuple[bool, ...] = tuple(
+            self.residual and l < last and self.sizes[l - 1] == self.sizes[l] for l in range(1, last + 1)
+        )
+        """For layer 1..L (index l − 1): whether it adds its input to its output, ``a_l = f(z_l) + a_{l−1}``."""
         self.W: list[Array] = []
         self.b: list[Array] = []
         self.set_params(init_params(self.sizes, init, self.seed))
@@ -148,6 +173,7 @@ class MLP:
         self._t: Array | None = None
         self._zs: list[Array] = []
         self._as: list[Array] = []
+        self._fs: list[Array] = []  # f(z) of each layer: a itself unless the layer has a skip
         self._single = False
         self._forward_done = False
         self._grads: list[Array] | None = None
@@ -266,16 +292,19 @@ class MLP:
         step = self.step + 1
         self._forward_done = False
         self._grads = None
-        zs, acts, events = [], [], []
+        zs, acts, fs, events = [], [], [], []
         a = z = xa
-        for l, (W, b, act) in enumerate(zip(self.W, self.b, self.activations), start=1):
+        for l, (W, b, act, skip) in enumerate(zip(self.W, self.b, self.activations, self.skips), start=1):
             z = _frozen(a @ W + b)
-            a = _frozen(act.f(z))
+            f = _frozen(act.f(z))
+            a = _frozen(f + a) if skip else f
             zs.append(z)
             acts.append(a)
+            fs.append(f)
             events.append(ForwardEvent(step, l, z[0] if single else z, a[0] if single else a))
         loss = self.loss.value(a, z, ta)
         self._x, self._t, self._zs, self._as, self._single = xa, _frozen(ta), zs, acts, single
+        self._fs = fs
         self.last_loss = loss
         if not math.isfinite(loss):
             self.diverged = True
@@ -287,7 +316,7 @@ class MLP:
         if not self._forward_done:
             raise RuntimeError("backward() needs a complete forward() first")
         single = self._single
-        zs, acts, t = self._zs, self._as, self._t
+        zs, acts, fs, t = self._zs, self._as, self._fs, self._t
         n = self._x.shape[0]
         L = self.depth
         step = self.step + 1
@@ -299,7 +328,7 @@ class MLP:
             dL_da = dL_da / n
         for l in range(L, 0, -1):
             act = self.activations[l - 1]
-            z, a = zs[l - 1], acts[l - 1]
+            z, f = zs[l - 1], fs[l - 1]
             if l == L and self.loss.dL_dz is not None:
                 dL_dz = self.loss.dL_dz(y, z, t)
                 if n != 1:
@@ -307,7 +336,7 @@ class MLP:
             elif act.name == "linear":
                 dL_dz = dL_da
             else:
-                dL_dz = dL_da * act.df(z, a)
+                dL_dz = dL_da * act.df(z, f)
             a_prev = acts[l - 2] if l > 1 else self._x
             dL_dW = _frozen(a_prev.T @ dL_dz)
             dL_db = _frozen(dL_dz.sum(axis=0))
@@ -317,7 +346,8 @@ class MLP:
                 BackwardEvent(step, l, dL_da[0] if single else dL_da, dL_dz[0] if single else dL_dz, dL_dW, dL_db)
             )
             if l > 1:
-                dL_da = dL_dz @ self.W[l - 1].T
+                through = dL_dz @ self.W[l - 1].T
+                dL_da = through + dL_da if self.skips[l - 1] else through  # a skip hands dL/da_l down as well
         self._grads = grads
         return events
 
@@ -342,8 +372,9 @@ class MLP:
         xa = np.asarray(x, dtype=float)
         a = xa.reshape(1, -1) if xa.ndim == 1 else xa
         with np.errstate(all="ignore"):
-            for W, b, act in zip(self.W, self.b, self.activations):
-                a = act.f(a @ W + b)
+            for W, b, act, skip in zip(self.W, self.b, self.activations, self.skips):
+                f = act.f(a @ W + b)
+                a = f + a if skip else f
         return a[0] if xa.ndim == 1 else a
 
     def loss_at(self, x: Array | Sequence[float], t: Array | Sequence[float]) -> float:
@@ -352,9 +383,9 @@ class MLP:
         a = xa
         z = xa
         with np.errstate(all="ignore"):
-            for W, b, act in zip(self.W, self.b, self.activations):
+            for W, b, act, skip in zip(self.W, self.b, self.activations, self.skips):
                 z = a @ W + b
-                a = act.f(z)
+                a = act.f(z) + a if skip else act.f(z)
             return self.loss.value(a, z, ta)
 
     def gradients(self, x: Array | Sequence[float], t: Array | Sequence[float]) -> list[Array]:

@@ -18,8 +18,8 @@ SCREENS: dict[str, str] = {
     "forward": "backprop_tui.screens.forward:ForwardScreen",
     "backward": "backprop_tui.screens.backward:BackwardScreen",
     "learning-rate": "backprop_tui.screens.learning_rate:LearningRateScreen",
-    "health": "backprop_tui.screens.coming:HealthComingScreen",
-    "playground": "backprop_tui.screens.coming:PlaygroundComingScreen",
+    "health": "backprop_tui.screens.health:HealthScreen",
+    "playground": "backprop_tui.screens.playground:PlaygroundScreen",
     "finish": "backprop_tui.screens.finish:FinishScreen",
 }
 """Section id → ``module:Class`` of its screen."""

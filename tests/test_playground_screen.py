@@ -1,0 +1,447 @@
+"""Section 7, the playground, driven key by key: every field, s/t/r, the worker, divergence, share codes."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import math
+import threading
+import time
+
+import pytest
+from rich.console import Console
+from textual.widgets import Input, ProgressBar, Static
+
+from backprop_tui import playground as pg
+from backprop_tui.app import BackpropApp
+from backprop_tui.progress.store import ProgressStore
+from backprop_tui.renderables.numbers import format_number
+from backprop_tui.screens.help import HelpScreen
+from backprop_tui.screens.playground import INTRO, PLAY, PlaygroundScreen
+
+from test_app import SIZE, make_app, shown
+from test_playground import BAD, GOOD
+
+UI_GOOD = {**GOOD, "output": ("linear", "linear"), "loss": ("mse", "mse"), "inputs": ("-0.5, 1", (-0.5, 1.0))}
+"""A good value for each field that differs from the default (typed with Pilot's keys)."""
+
+DIVERGING = pg.Setup(data="sine", output="linear", loss="mse", optimizer="sgd", lr=5.0)
+"""The sine curve with sgd at α = 5: the loss runs away within ten steps."""
+
+
+def screen_of(app: BackpropApp) -> PlaygroundScreen:
+    screen = app.section_screen
+    assert isinstance(screen, PlaygroundScreen)
+    return screen
+
+
+def message(app: BackpropApp, name: str) -> str:
+    """The message beside field ``name``, as shown (empty if hidden)."""
+    static = screen_of(app).query_one(f"#msg-{name}", Static)
+    if not static.display:
+        return ""
+    console = Console(width=200, file=io.StringIO(), record=True, color_system=None)
+    console.print(static.content)
+    return " ".join(console.export_text().split())
+
+
+def box(app: BackpropApp, name: str) -> Input:
+    return screen_of(app).query_one(f"#field-{name}", Input)
+
+
+async def open_playground(pilot, code: str | None = None) -> PlaygroundScreen:
+    screen = screen_of(pilot.app)
+    if screen.step == INTRO:
+        await pilot.press("n")
+    await pilot.pause()
+    assert screen.step == PLAY
+    return screen
+
+
+async def type_into(pilot, name: str, text: str, key: str = "enter") -> None:
+    """Go into field ``name`` (its text is selected, so typing replaces it), type ``text``, press ``key``.
+
+    Short texts are typed key by key; longer ones are put in the box whole (as a paste would), to save time.
+    """
+    field = box(pilot.app, name)
+    field.focus()
+    if not text:
+        await pilot.press("backspace")
+    elif len(text) <= 4:
+        await pilot.press(*text)
+    else:
+        field.value = text
+    await pilot.press(key)
+
+
+async def start_run(pilot, go: threading.Event, run_for: float = 0.1) -> None:
+    """Press t with the worker held at its first step, then let it run for ``run_for`` seconds.
+
+    (Pilot waits for the app to be idle after each key, which a run never quite is:
+    holding the worker makes the start of the run the same every time.)
+    """
+    go.clear()
+    await pilot.press("t")
+    assert screen_of(pilot.app).training
+    go.set()
+    await asyncio.sleep(run_for)
+
+
+@pytest.fixture
+def slow_steps(monkeypatch):
+    """Training steps that wait for ``go`` (set at first) and then take at least 10 ms each.
+
+    A run of 100 then lasts long enough to press keys during it; clearing ``go``
+    holds the worker before its next step, for as long as a test needs.
+    """
+    go = threading.Event()
+    go.set()
+    step = pg.Trainer.step
+
+    def slow(self):
+        go.wait(timeout=10)
+        result = step(self)
+        time.sleep(0.01)
+        return result
+
+    monkeypatch.setattr(pg.Trainer, "step", slow)
+    return go
+
+
+# -- the intro and the way in ---------------------------------------------------------------------------
+
+
+async def test_the_intro_then_the_playground_and_its_keys_only_there():
+    app = make_app(section="playground")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = screen_of(app)
+        assert screen.step == INTRO
+        text = shown(app)
+        assert "s takes one step" in text and "--playground CODE" in text
+        await pilot.press("s", "t", "r")  # nothing to train on the intro
+        assert screen._trainer is None or screen.trainer.steps == 0
+        await pilot.press("n")
+        assert screen.step == PLAY
+        text = shown(app)
+        assert "Step 0 · loss " + format_number(screen.trainer.start_loss) in text
+        assert "4 samples · 2 in → 1 out" in text
+        assert "Share bp1_2x4_tanh_sigmoid_bce_xavier_adam_a0.1_xor" in text
+        assert app.focused is None  # the keys work at once
+
+
+async def test_help_lists_the_playground_keys():
+    app = make_app(section="playground")
+    async with app.run_test(size=SIZE) as pilot:
+        await open_playground(pilot)
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        console = Console(width=100, file=io.StringIO(), record=True, color_system=None)
+        console.print(app.screen.query_one("#keys", Static).content)
+        text = console.export_text()
+        for words in ("s ", "Step", "t ", "Train 100", "r ", "Reset", "g ", "Weights/gradients", "e ", "Edit the set-up"):
+            assert words in text, words
+
+
+# -- every field ------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", list(GOOD))
+async def test_each_field_takes_good_input_and_refuses_each_bad_one_beside_it(name):
+    app = make_app(section="playground")
+    async with app.run_test(size=(100, 60)) as pilot:
+        screen = await open_playground(pilot)
+        if name in ("inputs", "target"):
+            await type_into(pilot, "data", "custom")  # its own sample: the fields for it appear
+            assert screen.setup.data == "custom" and screen.query_one("#row-inputs").display
+        for text, says in BAD[name]:
+            before = screen.setup
+            await type_into(pilot, name, text)
+            assert screen.setup == before, text  # the last good value stays …
+            said = message(app, name)
+            assert says in said and said.startswith("✗"), (text, said)
+            assert f"(still {pg.field_text(before, name)})" in said
+            assert app.focused is box(app, name)  # … and the box waits for a better one
+            await pilot.press("escape")  # leave: the last good value is back in the box
+            assert app.focused is None
+            assert box(app, name).value == pg.field_text(before, name)
+            assert says in message(app, name)  # the message stays until the field is fixed
+        text, value = UI_GOOD[name]
+        if name == "output":
+            await type_into(pilot, "loss", "mse")  # a linear output needs mse first
+        await type_into(pilot, name, text)
+        assert getattr(screen.setup, name) == value
+        assert message(app, name) == ""
+        assert app.focused is None  # enter applied it and left the form
+        assert box(app, name).value == pg.field_text(screen.setup, name)
+        assert screen.trainer.setup == screen.setup and screen.trainer.steps == 0  # a fresh network
+        assert pg.encode(screen.setup) in shown(app)
+
+
+async def test_tab_applies_and_moves_on_and_a_bad_value_is_put_back_on_leaving():
+    app = make_app(section="playground")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_playground(pilot)
+        await pilot.press("e")  # into the first field
+        assert app.focused is box(app, "hidden")
+        await pilot.press("3", "tab")
+        assert screen.setup.hidden == 3 and app.focused is box(app, "neurons")
+        await pilot.press("9", "9", "tab")  # refused: 1 to 16
+        assert screen.setup.neurons == (4,) and box(app, "neurons").value == "4"
+        assert "from 1 to 16" in message(app, "neurons")
+        assert app.focused is box(app, "activation")
+        await pilot.press(*"relu,tanh,relu", "enter")
+        assert screen.setup.hidden_activations == ("relu", "tanh", "relu")
+        assert screen.trainer.setup.sizes == (2, 4, 4, 4, 1)
+        await pilot.press("e", "2", "enter")  # two layers: the per-layer list is cut to fit
+        assert box(app, "activation").value == "relu,tanh"
+
+
+async def test_new_data_shows_its_size_and_switches_a_loss_that_cannot_fit_it():
+    app = make_app(section="playground")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_playground(pilot)
+        assert not screen.query_one("#row-inputs").display
+        await type_into(pilot, "data", "sine")
+        assert (screen.setup.loss, screen.setup.output) == ("mse", "linear")
+        assert box(app, "loss").value == "mse" and box(app, "output").value == "linear"
+        assert "loss is now mse" in message(app, "data") and not message(app, "data").startswith("✗")
+        assert "20 samples · 1 in → 1 out" in shown(app)
+        await type_into(pilot, "data", "circle")
+        assert "40 samples · 2 in → 1 out" in shown(app)
+        await type_into(pilot, "data", "custom")
+        assert screen.query_one("#row-inputs").display and screen.query_one("#row-target").display
+        await type_into(pilot, "inputs", "1, 2, 3")
+        assert "1 sample · 3 in → 1 out" in shown(app)
+        assert screen.trainer.setup.sizes == (3, 4, 4, 1)
+
+
+# -- s, t, r ----------------------------------------------------------------------------------------------------
+
+
+async def test_s_takes_one_step_and_shows_its_gradients():
+    app = make_app(section="playground")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_playground(pilot)
+        assert "no step yet" in shown(app)
+        reference = pg.Trainer(pg.Setup())
+        first = reference.step()
+        await pilot.press("s")
+        assert screen.trainer.steps == 1
+        text = shown(app)
+        assert f"Step 1: loss {format_number(first.loss)} → {format_number(reference.current_loss())}" in text
+        for h in first.health:
+            assert f"{h.status.label.ljust(4)} {format_number(h.magnitude)}" in text
+        assert "no step yet" not in text
+        await pilot.press("g")  # the drawing shows this step's gradients
+        assert "Gradients dL/dW" in shown(app)
+        await pilot.press("g")
+        assert "Weights" in shown(app)
+
+
+async def test_t_trains_100_steps_in_a_worker_while_other_keys_still_work(slow_steps):
+    app = make_app(section="playground")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_playground(pilot)
+        progress = screen.query_one("#progress", ProgressBar)
+        slow_steps.clear()  # the worker waits before its first step while keys are pressed
+        await pilot.press("t")
+        assert screen.training
+        await pilot.press("g")  # the drawing's view changes mid-run
+        assert screen.view == "gradients"
+        await pilot.press("question_mark")  # help opens over the run …
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")  # … and closes again
+        assert app.screen is screen
+        await pilot.press("2", "7")  # to another section and back: the run goes on
+        assert app.section_screen is screen and screen.step == PLAY
+        assert screen.training and screen.trainer.steps == 0
+        slow_steps.set()
+        seen = set()
+        while screen.training:
+            await pilot.pause(0.02)
+            seen.add(progress.progress)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert screen.trainer.steps == 100 and progress.progress == 100
+        assert len({p for p in seen if 0 < p < 100}) >= 2  # the screen updated as the run went on
+        text = shown(app)
+        assert "Trained 100 steps" in text and "Step 100 · loss" in text
+        assert screen.trainer.curve()[-1] < screen.trainer.start_loss
+
+
+@pytest.mark.parametrize("key", ["t", "escape"])
+async def test_t_again_or_escape_stops_the_run(slow_steps, key):
+    app = make_app(section="playground")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_playground(pilot)
+        await start_run(pilot, slow_steps)
+        await pilot.press(key)
+        assert not screen.training
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        steps = screen.trainer.steps
+        assert 0 < steps < 100
+        assert f"Stopped after {steps} of 100 steps" in shown(app)
+        await asyncio.sleep(0.1)
+        assert screen.trainer.steps == steps  # nothing goes on in the background
+
+
+async def test_s_and_r_and_a_new_setting_during_a_run(slow_steps):
+    app = make_app(section="playground")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_playground(pilot)
+        await start_run(pilot, slow_steps)
+        await pilot.press("s")  # stops the run, then one step
+        assert not screen.training
+        await app.workers.wait_for_complete()
+        steps = screen.trainer.steps
+        assert 1 < steps < 100
+        await start_run(pilot, slow_steps)
+        await pilot.press("r")  # stops the run, fresh weights
+        assert not screen.training and screen.trainer.steps == 0
+        await start_run(pilot, slow_steps)
+        await type_into(pilot, "lr", "0.05")  # a new α: stop, fresh network
+        assert not screen.training and screen.trainer.steps == 0 and screen.trainer.setup.lr == 0.05
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert screen.trainer.steps == 0  # the old run's last step touched only the old network
+
+
+async def test_r_resets_to_the_seeds_weights():
+    app = make_app(section="playground")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_playground(pilot)
+        first = [w.copy() for w in screen.trainer.net.W]
+        await pilot.press("s", "s", "s")
+        assert screen.trainer.steps == 3
+        await pilot.press("r")
+        assert screen.trainer.steps == 0 and len(screen.trainer.curve()) == 1
+        assert all((a == b).all() for a, b in zip(first, screen.trainer.net.W))
+        assert "Reset: fresh weights from seed 0" in shown(app)
+
+
+async def test_divergence_is_said_in_words_with_the_way_back():
+    app = make_app(section="playground", playground=pg.encode(DIVERGING))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_playground(pilot)
+        await pilot.press("t")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        trainer = screen.trainer
+        assert trainer.diverged and trainer.steps < 100
+        text = shown(app)
+        assert f"DIVERGED at step {trainer.steps}" in text
+        assert "Press r to start again, or try a lower α (e.g. 0.5)" in text
+        assert "Step " in text and "loss diverged" in text
+        assert "nan" not in text.lower() and "inf" not in text.lower().replace("info", "")
+        await pilot.press("s", "t")  # nothing more to train: it says so
+        assert trainer.steps == screen.trainer.steps and not screen.training
+        await type_into(pilot, "lr", "0.5")  # the way back
+        assert not screen.trainer.diverged and screen.trainer.steps == 0
+        await pilot.press("t")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert not screen.trainer.diverged and screen.trainer.steps == 100
+
+
+# -- share codes ----------------------------------------------------------------------------------------------
+
+
+async def test_the_share_code_round_trip_opens_the_same_set_up():
+    app = make_app(section="playground")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_playground(pilot)
+        for name, text in (("hidden", "3"), ("neurons", "8,4,2"), ("activation", "relu"), ("init", "he"),
+                           ("optimizer", "momentum"), ("lr", "0.02"), ("clip", "1"), ("seed", "7"), ("data", "circle")):  # fmt: skip
+            await type_into(pilot, name, text)
+        made = screen.setup
+        code = pg.encode(made)
+        assert f"Share {code}" in shown(app)
+        await pilot.press("t")
+        await app.workers.wait_for_complete()
+        curve = screen.trainer.curve()
+    again = make_app(section="playground", playground=code)
+    async with again.run_test(size=SIZE) as pilot:
+        screen = screen_of(again)
+        assert screen.step == PLAY  # straight to the playground
+        assert screen.setup == made
+        for field in pg.FIELDS:
+            assert box(again, field.name).value == pg.field_text(made, field.name)
+        assert f"Share {code}" in shown(again) and "Opened from a share code" in shown(again)
+        await pilot.press("t")
+        await again.workers.wait_for_complete()
+        assert screen.trainer.curve() == curve  # the same run, step for step
+
+
+async def test_a_bad_code_given_to_the_app_keeps_the_defaults_and_says_so():
+    app = make_app(section="playground", playground="bp1_nonsense")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = screen_of(app)
+        assert screen.setup == pg.Setup() and screen.step == INTRO
+        assert any("could not be read" in n.message for n in app._notifications)
+
+
+# -- what it looks like ------------------------------------------------------------------------------------------
+
+DEEP_SIGMOID = pg.encode(pg.Setup(hidden=8, neurons=(16,), activation=("sigmoid",), data="circle", optimizer="sgd", lr=0.5))
+
+VIEWS = {
+    "intro": (None, ()),
+    "start": (None, ("n",)),
+    "trained": (None, ("n", "t")),
+    "deep-sigmoid": (DEEP_SIGMOID, ("t",)),
+    "bad-field": (None, ("n", "e", "tab", "tab", "tab", "tab", "tab", "tab", "tab", "minus", "1", "enter")),
+    "diverged": (pg.encode(DIVERGING), ("t",)),
+}
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+@pytest.mark.parametrize("view", list(VIEWS))
+def test_snapshot(snap_compare, view, size):
+    code, keys = VIEWS[view]
+    app = BackpropApp(section="playground", learner="Ada", store=ProgressStore(), playground=code)
+
+    async def run_before(pilot) -> None:
+        await pilot.pause()
+        for key in keys:
+            await pilot.press(key)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+
+def test_100_steps_of_the_largest_network_keep_the_screen_updating_and_finish_quickly():
+    """8 × 16 on the circle (40 samples) in the app: well under a second here (0.3–0.4 s measured alone)."""
+    import asyncio
+
+    code = pg.encode(pg.Setup(hidden=8, neurons=(16,), data="circle"))
+
+    async def run() -> tuple[float, int]:
+        app = make_app(section="playground", playground=code)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            screen = screen_of(app)
+            screen.trainer  # built (numpy loaded) before the clock starts
+            draws = 0
+            draw = screen.draw
+
+            def counted() -> None:
+                nonlocal draws
+                draws += 1
+                draw()
+
+            screen.draw = counted
+            start = time.perf_counter()
+            screen.action_train()
+            while screen.training:
+                await asyncio.sleep(0.005)
+            elapsed = time.perf_counter() - start
+            assert screen.trainer.steps == 100
+            return elapsed, draws
+
+    elapsed, draws = asyncio.run(run())
+    assert draws >= 2  # the run is drawn as it starts and as it ends (and between, when it takes longer)
+    assert elapsed < 2.0  # generous: a shared CI machine (the aim, and the measurement here, is < 0.5 s)
+    assert not math.isnan(elapsed)
