@@ -476,8 +476,10 @@ def press(tmux: Tmux, target: str, key: str, needle: str, before: str, timeout: 
         time.sleep(POLL)
 
 
-SECTION_PLACE = {"intro": "1/8 ·", "forward": "3/8 ·"}
-JUMP_KEY = {"intro": "1", "forward": "3"}
+from backprop_tui.lesson.sections import SECTIONS  # noqa: E402  (the project is installed in the venv)
+
+SECTION_PLACE = {s.id: f"{s.key}/{len(SECTIONS)} ·" for s in SECTIONS}
+JUMP_KEY = {s.id: str(s.key) for s in SECTIONS}
 
 
 @dataclass
