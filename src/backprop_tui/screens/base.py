@@ -75,8 +75,11 @@ class SectionScreen(Screen[None]):
         yield Footer()
 
     def compose_body(self) -> ComposeResult:
-        """The section's own widgets (shown for its own steps)."""
-        yield from ()
+        """The section's own widgets (shown for its own steps): by default a heading,
+        a picture (``#diagram``) and text (``#prose``); sections that need more override it."""
+        yield Static(id="heading")
+        yield Static(id="diagram", classes="diagram")
+        yield Static(id="prose", classes="prose")
 
     # -- steps -----------------------------------------------------------------------
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 from rich.console import Group
 from rich.table import Table
 from rich.text import Text
-from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.reactive import reactive
 from textual.widgets import Static
@@ -71,12 +70,6 @@ class ChainRuleScreen(SectionScreen):
     def x(self) -> float:
         """The explorer's input."""
         return self.tenths / 10
-
-    def compose_body(self) -> ComposeResult:
-        """A heading, the worked maths, a note."""
-        yield Static(id="heading")
-        yield Static(id="diagram", classes="diagram")
-        yield Static(id="prose", classes="prose")
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """x can change only where x is shown."""

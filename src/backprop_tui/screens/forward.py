@@ -13,7 +13,6 @@ from functools import cached_property
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
-from textual.app import ComposeResult
 from textual.widgets import Static
 
 from backprop_tui.renderables.numbers import format_number
@@ -130,12 +129,6 @@ class ForwardScreen(SectionScreen):
     def __init__(self) -> None:
         super().__init__()
         self._gallery: dict[str, Group] = {}
-
-    def compose_body(self) -> ComposeResult:
-        """A heading, the main picture, a note."""
-        yield Static(id="heading")
-        yield Static(id="diagram", classes="diagram")
-        yield Static(id="prose", classes="prose")
 
     @cached_property
     def run(self) -> dict[str, object]:

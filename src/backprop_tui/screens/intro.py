@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING
 
 from rich.console import Group
 from rich.text import Text
-from textual.app import ComposeResult
 from textual.widgets import Static
 
 from backprop_tui.renderables.chain import ChainDiagram, ChainNode
@@ -98,12 +97,6 @@ class IntroScreen(SectionScreen):
     def backward_events(self) -> list[ChainBackwardEvent]:
         """The chain rule, node by node, from L back to x."""
         return list(self.chain.backward())
-
-    def compose_body(self) -> ComposeResult:
-        """A title, the prose or the diagram, and the step's explanation."""
-        yield Static(id="heading")
-        yield Static(id="diagram", classes="diagram")
-        yield Static(id="prose", classes="prose")
 
     def show_step(self, step: int) -> None:
         """Show prose for the first and last steps; the chain lit up to ``step`` otherwise."""
