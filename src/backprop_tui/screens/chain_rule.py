@@ -18,30 +18,9 @@ from textual.widgets import Static
 from backprop_tui.engine.chain import explorer, two_paths
 from backprop_tui.renderables.chain import ChainDiagram, ChainNode
 from backprop_tui.renderables.numbers import format_number
+from backprop_tui.lesson.texts import EXPLORER_NOTE, PATHS_NOTE, RULE
 from backprop_tui.screens.base import SectionScreen
 
-RULE = """\
-Backpropagation is the chain rule from calculus, applied over and over.
-
-When y = f(g(x)), a small change in x moves g, and that change in g moves f. \
-The slopes multiply:  dy/dx = dy/dg · dg/dx.
-
-A network is one long chain: output = f(layer3(layer2(layer1(input)))). To find \
-how the loss depends on one weight, multiply the slopes of every step between \
-that weight and the loss.
-
-Next: try it. You will change x and watch each slope, and their product."""
-
-EXPLORER_NOTE = """\
-Each arrow carries one local slope. Multiply them and you get the slope of the \
-whole chain: how fast y moves when x moves. Change x and watch dy/du follow u, \
-while du/dx stays 3."""
-
-PATHS_NOTE = """\
-In a network a value usually reaches the loss along several paths: a weight \
-feeds a neuron whose output goes to every neuron of the next layer. The \
-chain rule then adds one product per path. Backprop keeps adding these \
-contributions as it sweeps back, so every path is counted once."""
 
 X_DEFAULT = 20
 """x in tenths: 2.0."""

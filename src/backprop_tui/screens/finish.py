@@ -15,21 +15,9 @@ from textual.binding import Binding
 from textual.widgets import Static
 
 from backprop_tui.lesson.sections import SECTIONS
+from backprop_tui.lesson.texts import TAKEAWAY
 from backprop_tui.screens.base import SectionScreen
 
-TAKEAWAY = """\
-Backpropagation is the chain rule, organised.
-
-The forward pass computes and remembers every value. The backward pass starts \
-at the loss with a slope of 1 and walks back through the network; at each step \
-it multiplies in one local derivative and adds up the paths that meet. When it \
-reaches a weight, the product is that weight's gradient: how much the loss \
-would change if the weight changed.
-
-A step of W ← W − α·dL/dW against the gradient lowers the loss. Repeat it \
-millions of times and a network learns. When gradients shrink or blow up on \
-the way back, learning stalls, and that is what good initialisation, ReLU-like \
-activations, skip connections, clipping and adaptive optimisers are for."""
 
 MAX_MISSING = 4
 """At most this many unfinished items are listed; the rest are counted."""

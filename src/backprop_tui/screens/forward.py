@@ -17,19 +17,9 @@ from textual.widgets import Static
 
 from backprop_tui.renderables.numbers import format_number
 from backprop_tui.renderables.plot import LinePlot, Mark, Series
+from backprop_tui.lesson.texts import LAYER
 from backprop_tui.screens.base import SectionScreen
 
-LAYER = """\
-Gradients can only be found once the network has run forward. Every layer \
-does the same three things:
-
-  1. multiply its inputs by its weights,
-  2. add its biases,
-  3. pass the result through an activation function.
-
-The last layer's output is the prediction; the loss function compares it with \
-the target. Next, the lesson network (2 inputs, 2 sigmoid hidden neurons, 1 \
-linear output) runs forward one line at a time, with its real numbers."""
 
 ANATOMY = (
     ("# layer 1: inputs → hidden", None),

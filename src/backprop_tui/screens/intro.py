@@ -16,47 +16,13 @@ from textual.widgets import Static
 
 from backprop_tui.renderables.chain import ChainDiagram, ChainNode
 from backprop_tui.renderables.numbers import format_number
+from backprop_tui.lesson.texts import HISTORY, PROBLEM, WHY
 from backprop_tui.screens.base import SectionScreen
 
 if TYPE_CHECKING:
     from backprop_tui.engine.chain import Chain
     from backprop_tui.engine.events import ChainBackwardEvent, ChainForwardEvent
 
-WHY = """\
-A network can have millions of weights. Feed it an input, it makes a \
-prediction, and a loss function scores how wrong that prediction is. Which \
-weights should change, which way, and by how much?
-
-Nudging weights at random is hopeless: with millions of them, almost every \
-random change makes things worse, and you would never know which one helped.
-
-Backpropagation answers the question exactly. In one backward sweep it works \
-out, for every weight at once, how much that weight contributed to the loss \
-and in which direction. That number is the weight's gradient."""
-
-PROBLEM = """\
-We have weights W, an input X, a target Y and a loss L that measures the gap \
-between the network's output and Y.
-
-The gradient tells us which way is uphill for the loss. Stepping the other \
-way, a little at a time, lowers it. α (the learning rate) sets the size of \
-each step.
-
-Next, a chain of four small functions shows how gradients are found: first \
-the values flow forward, then the derivatives flow back."""
-
-HISTORY = """\
-The idea is older than deep learning. Seppo Linnainmaa described the reverse \
-mode of automatic differentiation, the mathematics under backprop, in his \
-1970 master's thesis; others found it too.
-
-In 1986 David Rumelhart, Geoffrey Hinton and Ronald Williams published \
-"Learning representations by back-propagating errors". They showed that it \
-trains networks with hidden layers, which nobody had been able to do well, \
-and neural networks came back to life.
-
-Every network trained today still runs backprop. Optimisers such as Adam or \
-RMSprop change what is done with the gradients, not how they are found."""
 
 TITLES = ("x", "h(x)", "g(h)", "f(g)", "L")
 """The boxes' titles: the input, then each function of the one before."""

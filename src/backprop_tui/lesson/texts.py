@@ -1,0 +1,100 @@
+"""The lesson's words for sections 1, 2, 3 and 8, as data: the screens only place them.
+
+No computed number appears here: every value, gradient and loss on screen
+comes from the engine and is put into the text by the screen that shows it.
+"""
+
+from __future__ import annotations
+
+# -- section intro -------------------------------------------------------
+
+WHY = """\
+A network can have millions of weights. Feed it an input, it makes a \
+prediction, and a loss function scores how wrong that prediction is. Which \
+weights should change, which way, and by how much?
+
+Nudging weights at random is hopeless: with millions of them, almost every \
+random change makes things worse, and you would never know which one helped.
+
+Backpropagation answers the question exactly. In one backward sweep it works \
+out, for every weight at once, how much that weight contributed to the loss \
+and in which direction. That number is the weight's gradient."""
+
+PROBLEM = """\
+We have weights W, an input X, a target Y and a loss L that measures the gap \
+between the network's output and Y.
+
+The gradient tells us which way is uphill for the loss. Stepping the other \
+way, a little at a time, lowers it. α (the learning rate) sets the size of \
+each step.
+
+Next, a chain of four small functions shows how gradients are found: first \
+the values flow forward, then the derivatives flow back."""
+
+HISTORY = """\
+The idea is older than deep learning. Seppo Linnainmaa described the reverse \
+mode of automatic differentiation, the mathematics under backprop, in his \
+1970 master's thesis; others found it too.
+
+In 1986 David Rumelhart, Geoffrey Hinton and Ronald Williams published \
+"Learning representations by back-propagating errors". They showed that it \
+trains networks with hidden layers, which nobody had been able to do well, \
+and neural networks came back to life.
+
+Every network trained today still runs backprop. Optimisers such as Adam or \
+RMSprop change what is done with the gradients, not how they are found."""
+
+# -- section chain-rule --------------------------------------------------
+
+RULE = """\
+Backpropagation is the chain rule from calculus, applied over and over.
+
+When y = f(g(x)), a small change in x moves g, and that change in g moves f. \
+The slopes multiply:  dy/dx = dy/dg · dg/dx.
+
+A network is one long chain: output = f(layer3(layer2(layer1(input)))). To find \
+how the loss depends on one weight, multiply the slopes of every step between \
+that weight and the loss.
+
+Next: try it. You will change x and watch each slope, and their product."""
+
+EXPLORER_NOTE = """\
+Each arrow carries one local slope. Multiply them and you get the slope of the \
+whole chain: how fast y moves when x moves. Change x and watch dy/du follow u, \
+while du/dx stays 3."""
+
+PATHS_NOTE = """\
+In a network a value usually reaches the loss along several paths: a weight \
+feeds a neuron whose output goes to every neuron of the next layer. The \
+chain rule then adds one product per path. Backprop keeps adding these \
+contributions as it sweeps back, so every path is counted once."""
+
+# -- section forward -----------------------------------------------------
+
+LAYER = """\
+Gradients can only be found once the network has run forward. Every layer \
+does the same three things:
+
+  1. multiply its inputs by its weights,
+  2. add its biases,
+  3. pass the result through an activation function.
+
+The last layer's output is the prediction; the loss function compares it with \
+the target. Next, the lesson network (2 inputs, 2 sigmoid hidden neurons, 1 \
+linear output) runs forward one line at a time, with its real numbers."""
+
+# -- section finish ------------------------------------------------------
+
+TAKEAWAY = """\
+Backpropagation is the chain rule, organised.
+
+The forward pass computes and remembers every value. The backward pass starts \
+at the loss with a slope of 1 and walks back through the network; at each step \
+it multiplies in one local derivative and adds up the paths that meet. When it \
+reaches a weight, the product is that weight's gradient: how much the loss \
+would change if the weight changed.
+
+A step of W ← W − α·dL/dW against the gradient lowers the loss. Repeat it \
+millions of times and a network learns. When gradients shrink or blow up on \
+the way back, learning stalls, and that is what good initialisation, ReLU-like \
+activations, skip connections, clipping and adaptive optimisers are for."""
