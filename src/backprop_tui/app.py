@@ -73,7 +73,7 @@ class BackpropApp(App[None]):
     TITLE = "backprop-tui"
     COMMANDS = App.COMMANDS | {SectionCommands}
     BINDINGS = [
-        Binding("right_square_bracket,pagedown", "next_section", "Next section", key_display="]"),
+        Binding("right_square_bracket,pagedown", "next_section", "Next section", key_display="]", show=False),
         Binding("left_square_bracket,pageup", "previous_section", "Previous section", key_display="[", show=False),
         *(
             Binding(str(s.key), f"goto('{s.id}')", f"Go to {s.title}", show=False)
