@@ -288,7 +288,7 @@ class BackwardScreen(SectionScreen):
         Binding("t", "train", "Train 10 steps"),
         Binding("r", "reset_training", "Reset", show=False),
         Binding("enter", "answer_box", "Type your answer", key_display="enter"),
-        Binding("escape", "leave_answer", "Leave the box", key_display="esc"),
+        Binding("escape", "leave_answer", "Leave the box", key_display="esc", show=False),
     ]
 
     alpha_index: reactive[int] = reactive(ALPHAS.index(DEFAULT_ALPHA), init=False)
