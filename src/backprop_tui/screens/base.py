@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
+from rich.console import RenderableType
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
@@ -148,6 +150,16 @@ class SectionScreen(Screen[None]):
         if enabled != self._enabled_keys:
             self._enabled_keys = enabled
             self.refresh_bindings()
+
+    def put(self, heading: str | RenderableType, prose: RenderableType, diagram: RenderableType | None = None) -> None:
+        """Fill the default body: a heading (a plain string is set bold), the text, and the
+        picture between them (hidden when ``None``)."""
+        self.query_one("#heading", Static).update(Text(heading, style="bold") if isinstance(heading, str) else heading)
+        picture = self.query_one("#diagram", Static)
+        picture.display = diagram is not None
+        if diagram is not None:
+            picture.update(diagram)
+        self.query_one("#prose", Static).update(prose)
 
     def show_step(self, step: int) -> None:
         """Draw the section's own step ``step`` (0 ≤ step < own_steps)."""

@@ -13,7 +13,6 @@ from rich.table import Table
 from rich.text import Text
 from textual.binding import Binding
 from textual.reactive import reactive
-from textual.widgets import Static
 
 from backprop_tui.engine.chain import explorer, two_paths
 from backprop_tui.renderables.chain import ChainDiagram, ChainNode
@@ -77,24 +76,15 @@ class ChainRuleScreen(SectionScreen):
 
     def show_step(self, step: int) -> None:
         """The rule in words, the explorer, or the two-path example."""
-        heading = self.query_one("#heading", Static)
-        diagram = self.query_one("#diagram", Static)
-        prose = self.query_one("#prose", Static)
         if step == 0:
-            heading.update(Text("The chain rule: calculus you already know", style="bold"))
-            diagram.display = False
-            prose.update(RULE)
+            self.put("The chain rule: calculus you already know", RULE)
             return
-        diagram.display = True
         keys = Text("+/- change x by 0.1, >/< by 1, r resets it", style="dim")
         if step == 1:
-            heading.update(Group(Text("Explorer: y = f(g(x)) with g(x) = 3x and f(u) = u²", style="bold"), keys))
-            diagram.update(self.explorer())
-            prose.update(EXPLORER_NOTE)
+            title = Text("Explorer: y = f(g(x)) with g(x) = 3x and f(u) = u²", style="bold")
+            self.put(Group(title, keys), EXPLORER_NOTE, self.explorer())
         else:
-            heading.update(Group(Text("Many paths: z = x·y where y = x²", style="bold"), keys))
-            diagram.update(self.paths())
-            prose.update(PATHS_NOTE)
+            self.put(Group(Text("Many paths: z = x·y where y = x²", style="bold"), keys), PATHS_NOTE, self.paths())
 
     def explorer(self) -> Group:
         """x → u → y with both local slopes and their product."""

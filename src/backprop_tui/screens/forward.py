@@ -13,7 +13,6 @@ from functools import cached_property
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
-from textual.widgets import Static
 
 from backprop_tui.renderables.numbers import format_number
 from backprop_tui.renderables.plot import LinePlot, Mark, Series
@@ -147,25 +146,14 @@ class ForwardScreen(SectionScreen):
 
     def show_step(self, step: int) -> None:
         """The layer recipe, the anatomy up to ``step``, or one activation."""
-        heading = self.query_one("#heading", Static)
-        diagram = self.query_one("#diagram", Static)
-        prose = self.query_one("#prose", Static)
         if step == 0:
-            heading.update(Text("The forward pass: from inputs to loss", style="bold"))
-            diagram.display = False
-            prose.update(LAYER)
+            self.put("The forward pass: from inputs to loss", LAYER)
         elif step < self.GALLERY_START:
-            i = step - self.ANATOMY_START
-            heading.update(Text("Forward pass anatomy: the lesson network", style="bold"))
-            diagram.display = True
-            diagram.update(self.anatomy(FORWARD_STEPS[i]))
-            prose.update(self.worked(FORWARD_STEPS[i]))
+            part = FORWARD_STEPS[step - self.ANATOMY_START]
+            self.put("Forward pass anatomy: the lesson network", self.worked(part), self.anatomy(part))
         else:
             entry = GALLERY[step - self.GALLERY_START]
-            heading.update(Text(entry.title, style="bold"))
-            diagram.display = True
-            diagram.update(self.gallery(entry))
-            prose.update(entry.note)
+            self.put(entry.title, entry.note, self.gallery(entry))
 
     # -- the anatomy ---------------------------------------------------------------------
 

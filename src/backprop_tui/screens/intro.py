@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING
 
 from rich.console import Group
 from rich.text import Text
-from textual.widgets import Static
 
 from backprop_tui.renderables.chain import ChainDiagram, ChainNode
 from backprop_tui.renderables.numbers import format_number
@@ -66,28 +65,15 @@ class IntroScreen(SectionScreen):
 
     def show_step(self, step: int) -> None:
         """Show prose for the first and last steps; the chain lit up to ``step`` otherwise."""
-        heading = self.query_one("#heading", Static)
-        diagram = self.query_one("#diagram", Static)
-        prose = self.query_one("#prose", Static)
         if step == 0:
-            heading.update(Text("Why backpropagation matters", style="bold"))
-            diagram.display = False
-            prose.update(WHY)
+            self.put("Why backpropagation matters", WHY)
         elif step == 1:
-            heading.update(Text("The learning problem", style="bold"))
-            diagram.display = True
-            diagram.update(self.problem())
-            prose.update(PROBLEM)
+            self.put("The learning problem", PROBLEM, self.problem())
         elif step < self.BACKWARD + len(TITLES):
-            forward = step < self.BACKWARD
-            heading.update(Text("Forward flow" if forward else "Backward flow", style="bold"))
-            diagram.display = True
-            diagram.update(self.diagram(step))
-            prose.update(self.explain(step))
+            flow = "Forward flow" if step < self.BACKWARD else "Backward flow"
+            self.put(flow, self.explain(step), self.diagram(step))
         else:
-            heading.update(Text("A short history", style="bold"))
-            diagram.display = False
-            prose.update(HISTORY)
+            self.put("A short history", HISTORY)
 
     @staticmethod
     def problem() -> Group:
