@@ -62,6 +62,11 @@ def loss_from_layer(net: MLP, layer: int, value: np.ndarray, t: np.ndarray, *, i
 def setups(draw):
     depth = draw(st.integers(1, 6))
     sizes = [draw(st.integers(1, 8)) for _ in range(depth + 1)]
+    return _net_and_data(draw, sizes)
+
+
+def _net_and_data(draw, sizes: list[int], residual: bool = False):
+    """A net of ``sizes`` with drawn activations, loss, init and seed, random biases, and a batch to fit."""
     hidden = draw(st.sampled_from(ACTIVATION_NAMES))
     output = draw(st.sampled_from(["linear", "sigmoid"]))
     loss = draw(st.sampled_from(["mse", "bce"])) if output == "sigmoid" else "mse"
@@ -71,7 +76,7 @@ def setups(draw):
     rng = np.random.default_rng(seed)
     x = rng.uniform(-2, 2, (batch, sizes[0]))
     t = rng.uniform(0, 1, (batch, sizes[-1])) if loss == "bce" else rng.uniform(-2, 2, (batch, sizes[-1]))
-    net = MLP(sizes, hidden, output, loss, init, seed)
+    net = MLP(sizes, hidden, output, loss, init, seed, residual=residual)
     # Random biases too, so a zero bias never hides a mistake in dL/db.
     net.set_params([(W, rng.normal(0, 0.5, b.shape)) for W, b in zip(net.W, net.b)])
     single = batch == 1 and draw(st.booleans())
@@ -178,19 +183,7 @@ def residual_setups(draw):
     depth = draw(st.integers(2, 6))
     width, other = draw(st.integers(1, 6)), draw(st.integers(1, 6))
     sizes = [draw(st.sampled_from([width, width, other])) for _ in range(depth)] + [draw(st.integers(1, 4))]
-    hidden = draw(st.sampled_from(ACTIVATION_NAMES))
-    output = draw(st.sampled_from(["linear", "sigmoid"]))
-    loss = draw(st.sampled_from(["mse", "bce"])) if output == "sigmoid" else "mse"
-    init = draw(st.sampled_from(["xavier", "he", "normal", "uniform"]))
-    seed = draw(st.integers(0, 2**16))
-    batch = draw(st.integers(1, 4))
-    rng = np.random.default_rng(seed)
-    x = rng.uniform(-2, 2, (batch, sizes[0]))
-    t = rng.uniform(0, 1, (batch, sizes[-1])) if loss == "bce" else rng.uniform(-2, 2, (batch, sizes[-1]))
-    net = MLP(sizes, hidden, output, loss, init, seed, residual=True)
-    net.set_params([(W, rng.normal(0, 0.5, b.shape)) for W, b in zip(net.W, net.b)])
-    single = batch == 1 and draw(st.booleans())
-    return net, (x[0] if single else x), (t[0] if single else t)
+    return _net_and_data(draw, sizes, residual=True)
 
 
 @settings(max_examples=200)
