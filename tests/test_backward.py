@@ -9,7 +9,8 @@ import pytest
 
 from backprop_tui.engine import make_optimizer
 from backprop_tui.engine.events import BackwardEvent, LossEvent, UpdateEvent
-from backprop_tui.engine.presets import LESSON_INPUT, LESSON_TARGET, lesson_network
+from backprop_tui.engine.presets import LESSON_INPUT, LESSON_TARGET
+from backprop_tui.engine.network import lesson_network
 from backprop_tui.renderables.numbers import format_number, signed
 from backprop_tui.screens.backward import (
     PARAMS,

@@ -14,7 +14,8 @@ from backprop_tui.engine.chain import explorer, lesson_chain, two_paths
 from backprop_tui.engine.events import ForwardEvent, LossEvent
 from backprop_tui.engine.health import CRITICAL, HEALTHY, WARNING, classify, dead_units, from_events, measure
 from backprop_tui.engine.names import MAX_LAYERS, MAX_WIDTH
-from backprop_tui.engine.presets import LESSON_INPUT, LESSON_TARGET, lesson_network
+from backprop_tui.engine.presets import LESSON_INPUT, LESSON_TARGET
+from backprop_tui.engine.network import lesson_network
 
 
 def test_lesson_network_shows_the_source_lessons_numbers():
@@ -104,9 +105,11 @@ def test_health_classes_at_their_boundaries(g, status):
 
 
 def test_health_labels_and_colours_follow_the_contract():
-    assert (HEALTHY.label, HEALTHY.colour) == ("OK", "green")
-    assert (WARNING.label, WARNING.colour) == ("Warn", "yellow")
-    assert (CRITICAL.label, CRITICAL.colour) == ("Bad", "red")
+    from backprop_tui.renderables.palette import colour
+
+    assert (HEALTHY.label, colour(HEALTHY.name)) == ("OK", "green")
+    assert (WARNING.label, colour(WARNING.name)) == ("Warn", "yellow")
+    assert (CRITICAL.label, colour(CRITICAL.name)) == ("Bad", "red")
 
 
 def test_dead_units_on_a_constructed_case():

@@ -20,7 +20,8 @@ from backprop_tui.engine import sweep as sweep_module
 from backprop_tui.engine.events import LossEvent
 from backprop_tui.engine.network import MLP
 from backprop_tui.engine.optim import make_optimizer
-from backprop_tui.engine.presets import LESSON_INPUT, LESSON_TARGET, lesson_network
+from backprop_tui.engine.presets import LESSON_INPUT, LESSON_TARGET
+from backprop_tui.engine.network import lesson_network
 from backprop_tui.engine.sweep import (
     BLOWUP,
     COMPARE_LRS,

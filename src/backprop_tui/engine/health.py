@@ -5,13 +5,16 @@ of its weight gradient, ``mean |dL/dW|`` over every weight of the layer (the
 usual measure, and the one behind the lesson's bars). Its class follows the
 lesson's thresholds (DESIGN §3, a contract):
 
-============  ==========================================  ======  =====
-class         magnitude g                                 colour  label
-============  ==========================================  ======  =====
-healthy       0.1 ≤ g ≤ 0.5                               green   OK
-warning       0.01 ≤ g < 0.1  or  0.5 < g ≤ 1.0           yellow  Warn
-critical      g < 0.01  or  g > 1.0  (or not a number)    red     Bad
-============  ==========================================  ======  =====
+============  ==========================================  =====
+class         magnitude g                                 label
+============  ==========================================  =====
+healthy       0.1 ≤ g ≤ 0.5                               OK
+warning       0.01 ≤ g < 0.1  or  0.5 < g ≤ 1.0           Warn
+critical      g < 0.01  or  g > 1.0  (or not a number)    Bad
+============  ==========================================  =====
+
+The engine names the class; the screens pick its colour (green, yellow, red
+in the default theme) from the class's name.
 
 A ReLU unit is *dead* on a batch when its pre-activation is ≤ 0 for every
 sample: it outputs 0, its gradient is 0, and nothing flows through it.
@@ -36,40 +39,28 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from backprop_tui.engine.events import BackwardEvent, ForwardEvent
+from backprop_tui.engine.names import HEALTH_LABELS, health_class
 
 if TYPE_CHECKING:
     from backprop_tui.engine.network import MLP
 
-HEALTHY_LOW = 0.1
-HEALTHY_HIGH = 0.5
-WARNING_LOW = 0.01
-WARNING_HIGH = 1.0
-
-
 @dataclass(frozen=True, slots=True)
 class HealthClass:
-    """A health class: its name, the colour that shows it, and the label always printed beside it."""
+    """A health class: its name (``healthy``, ``warning``, ``critical``) and the label printed beside it."""
 
     name: str
-    colour: str
     label: str
 
 
-HEALTHY = HealthClass("healthy", "green", "OK")
-WARNING = HealthClass("warning", "yellow", "Warn")
-CRITICAL = HealthClass("critical", "red", "Bad")
+HEALTHY = HealthClass("healthy", HEALTH_LABELS["healthy"])
+WARNING = HealthClass("warning", HEALTH_LABELS["warning"])
+CRITICAL = HealthClass("critical", HEALTH_LABELS["critical"])
+_BY_NAME = {c.name: c for c in (HEALTHY, WARNING, CRITICAL)}
 
 
 def classify(magnitude: float) -> HealthClass:
-    """The health class of a gradient magnitude (a non-finite one is critical)."""
-    g = float(magnitude)
-    if not math.isfinite(g):
-        return CRITICAL
-    if HEALTHY_LOW <= g <= HEALTHY_HIGH:
-        return HEALTHY
-    if WARNING_LOW <= g < HEALTHY_LOW or HEALTHY_HIGH < g <= WARNING_HIGH:
-        return WARNING
-    return CRITICAL
+    """The health class of a gradient magnitude (a non-finite one is critical); see :func:`.names.health_class`."""
+    return _BY_NAME[health_class(magnitude)]
 
 
 def magnitude(dL_dW: np.ndarray) -> float:

@@ -396,3 +396,8 @@ class MLP:
             pass
         assert self._grads is not None
         return list(self._grads)
+
+
+def lesson_network() -> MLP:
+    """The 2-2-1 lesson network of :mod:`.presets` with its fixed weights."""
+    return MLP(presets.LESSON_LAYERS, activation="sigmoid", output="linear", loss="mse", init="lesson")

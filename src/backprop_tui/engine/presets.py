@@ -6,14 +6,12 @@ chosen so that the engine reproduces the source lesson's numbers exactly:
 with inputs 0.50 and 0.30 the hidden neurons output 0.51 and 0.50, the
 prediction is 0.5025 and the loss 0.0195 (the second hidden neuron sits at
 z = 0, where σ′ is exactly its maximum 0.25 — handy for checking by hand).
+
+Data only, importable without numpy: :func:`backprop_tui.engine.network.lesson_network`
+builds the network from it.
 """
 
 from __future__ import annotations
-
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:  # presets must not import the network at run time (it imports us)
-    from backprop_tui.engine.network import MLP
 
 LESSON_LAYERS = (2, 2, 1)
 """Sizes of the lesson network, input first."""
@@ -30,9 +28,3 @@ LESSON_TARGET = (0.7,)
 LESSON_LR = 0.5
 """The learning rate of the lesson's worked update."""
 
-
-def lesson_network() -> MLP:
-    """The 2-2-1 lesson network with its fixed weights."""
-    from backprop_tui.engine.network import MLP
-
-    return MLP(LESSON_LAYERS, activation="sigmoid", output="linear", loss="mse", init="lesson")

@@ -54,7 +54,8 @@ import numpy as np
 
 from backprop_tui.engine.events import LossEvent
 from backprop_tui.engine.optim import make_optimizer
-from backprop_tui.engine.presets import LESSON_INPUT, LESSON_TARGET, lesson_network
+from backprop_tui.engine.presets import LESSON_INPUT, LESSON_TARGET
+from backprop_tui.engine.network import lesson_network
 
 if TYPE_CHECKING:
     from backprop_tui.engine.network import MLP

@@ -8,7 +8,8 @@
 Every colour has a word beside it (blamed/praised/no blame, OK/Warn/Bad), so
 the bars read without colour. Stack several in a ``rich.console.Group``; pad
 the names (``name.ljust(n)``) to line the bars up. Importing this module costs
-no numpy: the health classes are looked up when a bar is drawn.
+no numpy: the health classes come from :mod:`backprop_tui.engine.names`, the
+colours from :mod:`.palette`.
 """
 
 from __future__ import annotations
@@ -20,13 +21,16 @@ from rich.console import Console, ConsoleOptions, RenderResult
 from rich.measure import Measurement
 from rich.text import Text
 
+from backprop_tui.engine.names import HEALTH_LABELS, health_class
 from backprop_tui.renderables.numbers import format_number, signed
+from backprop_tui.renderables.palette import colour
 
 EIGHTHS = " ▏▎▍▌▋▊▉"
 FULL = "█"
 OVERFLOW = "▶"
 BLAMED, PRAISED, NO_BLAME = "blamed", "praised", "no blame"
 WORD_WIDTH = max(len(BLAMED), len(PRAISED), len(NO_BLAME))
+LABEL_WIDTH = max(map(len, HEALTH_LABELS.values()))
 
 
 def blocks(fraction: float, width: int) -> str:
@@ -84,17 +88,18 @@ class GradientBar(_OneLine):
         g = float(self.gradient)
         scale = float(self.scale)
         if math.isnan(g):
-            colour, word, bar = "red", "diverged", blocks(2.0, self.width)
+            hue, word, bar = colour("critical"), "diverged", blocks(2.0, self.width)
         elif g == 0:
-            colour, word, bar = "dim", NO_BLAME, "—".ljust(max(1, self.width))
+            hue, word, bar = "dim", NO_BLAME, "—".ljust(max(1, self.width))
         else:
-            colour, word = ("red", BLAMED) if g > 0 else ("green", PRAISED)
+            word = BLAMED if g > 0 else PRAISED
+            hue = colour(word)
             fraction = abs(g) / scale if math.isfinite(scale) and scale > 0 else 2.0
             bar = blocks(fraction if math.isfinite(fraction) else 2.0, self.width)
         text = Text(f"{self.name} ")
-        text.append(bar, style=colour)
+        text.append(bar, style=hue)
         text.append(" ")
-        text.append(word.ljust(WORD_WIDTH), style=f"bold {colour}")
+        text.append(word.ljust(WORD_WIDTH), style=f"bold {hue}")
         text.append(f" {signed(g) if g else format_number(g)}")
         if self.numeric is not None:
             text.append(f"  FD {signed(self.numeric)}", style="dim")
@@ -129,14 +134,12 @@ class HealthBar(_OneLine):
 
     def line(self) -> Text:
         """label, bar, class word, magnitude, dead units."""
-        # engine.health imports numpy: look the class up only once a bar is drawn.
-        from backprop_tui.engine.health import CRITICAL, HEALTHY, WARNING, classify
-
-        status = classify(self.magnitude)
+        status = health_class(self.magnitude)
+        hue = colour(status)
         text = Text(f"{self.label} ")
-        text.append(blocks(self.fraction(), self.width), style=status.colour)
+        text.append(blocks(self.fraction(), self.width), style=hue)
         text.append(" ")
-        text.append(status.label.ljust(max(len(c.label) for c in (HEALTHY, WARNING, CRITICAL))), style=f"bold {status.colour}")
+        text.append(HEALTH_LABELS[status].ljust(LABEL_WIDTH), style=f"bold {hue}")
         text.append(f" {format_number(self.magnitude)}")
         if self.dead is not None:
             count, total = self.dead

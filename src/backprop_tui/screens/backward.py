@@ -73,7 +73,8 @@ def lesson_walk() -> Walk:
     from backprop_tui.engine.activations import get_activation
     from backprop_tui.engine.events import BackwardEvent, ForwardEvent, LossEvent
     from backprop_tui.engine.numeric import numerical_gradients
-    from backprop_tui.engine.presets import LESSON_INPUT, LESSON_TARGET, lesson_network
+    from backprop_tui.engine.presets import LESSON_INPUT, LESSON_TARGET
+    from backprop_tui.engine.network import lesson_network
 
     net = lesson_network()
     init = net.init_event()
@@ -116,7 +117,8 @@ def lesson_update(alpha: float) -> Update:
     """The lesson network after one SGD step at ``alpha`` (from the engine's update events)."""
     from backprop_tui.engine import make_optimizer
     from backprop_tui.engine.events import LossEvent, UpdateEvent
-    from backprop_tui.engine.presets import LESSON_INPUT, LESSON_TARGET, lesson_network
+    from backprop_tui.engine.presets import LESSON_INPUT, LESSON_TARGET
+    from backprop_tui.engine.network import lesson_network
 
     net = lesson_network()
     events = list(net.train_step(LESSON_INPUT, LESSON_TARGET, make_optimizer("sgd", alpha)))
@@ -130,7 +132,8 @@ def lesson_losses(alpha: float, steps: int) -> list[float]:
     """The loss before each of ``steps`` SGD steps at ``alpha`` and after the last (stops if it diverges)."""
     from backprop_tui.engine import make_optimizer
     from backprop_tui.engine.events import LossEvent
-    from backprop_tui.engine.presets import LESSON_INPUT, LESSON_TARGET, lesson_network
+    from backprop_tui.engine.presets import LESSON_INPUT, LESSON_TARGET
+    from backprop_tui.engine.network import lesson_network
 
     net = lesson_network()
     opt = make_optimizer("sgd", alpha)

@@ -123,7 +123,8 @@ class ForwardScreen(SectionScreen):
     def run(self) -> dict[str, object]:
         """The lesson network's parameters and one forward pass, from the engine's events."""
         from backprop_tui.engine.events import ForwardEvent, LossEvent
-        from backprop_tui.engine.presets import LESSON_INPUT, LESSON_TARGET, lesson_network
+        from backprop_tui.engine.presets import LESSON_INPUT, LESSON_TARGET
+        from backprop_tui.engine.network import lesson_network
 
         net = lesson_network()
         init = net.init_event()
