@@ -12,17 +12,10 @@ from backprop_tui.engine.events import BackwardEvent, LossEvent, UpdateEvent
 from backprop_tui.engine.presets import LESSON_INPUT, LESSON_TARGET
 from backprop_tui.engine.network import lesson_network
 from backprop_tui.renderables.numbers import format_number, signed
-from backprop_tui.screens.backward import (
-    PARAMS,
-    STEPS,
-    TRAIN,
-    UPDATE,
-    YOUR_TURN,
-    close_to,
-    hint,
-    lesson_walk,
-    parse_answer,
-)
+from backprop_tui.lesson.backward import close_to, hint, parse_answer
+from backprop_tui.models.lesson import PARAMS, lesson_walk
+from backprop_tui.screens.backward import FACTORS as STEPS
+from backprop_tui.screens.backward import BackwardScreen
 from textual.widgets import Input
 
 from test_app import SIZE, make_app, shown
@@ -94,6 +87,11 @@ async def test_the_table_fills_in_as_gradients_are_worked_out():
         text = shown(app)
         for name in ("v1", "v2", "bo", "w11", "w21"):
             assert format_number(walk.grads[name]) in text, name
+
+
+YOUR_TURN = BackwardScreen.step_index("your-turn")
+UPDATE = BackwardScreen.step_index("update")
+TRAIN = BackwardScreen.step_index("train")
 
 
 async def go_to_your_turn(pilot):

@@ -15,12 +15,13 @@ from rich.console import Console
 from textual.widgets import Static
 
 from backprop_tui.app import BackpropApp
-from backprop_tui.engine.sweep import COMPARE_LRS, DEFAULT_LRS, LABELS, Run, first_step, sweep
+from backprop_tui.models.sweep import COMPARE_LRS, DEFAULT_LRS, LABELS, Run, first_step, sweep
 from backprop_tui.lesson.quiz import questions_for
 from backprop_tui.progress.store import ProgressStore
 from backprop_tui.renderables.numbers import format_number
 from backprop_tui.screens import learning_rate
-from backprop_tui.screens.learning_rate import LearningRateScreen, LessonRuns
+from backprop_tui.models.sweep import LessonRuns
+from backprop_tui.screens.learning_rate import LearningRateScreen
 from backprop_tui.widgets.step_bar import StepBar
 
 SIZE = (80, 24)
@@ -77,7 +78,7 @@ async def test_steps_forwards_and_backwards_without_leaving_the_section():
         screen = app.section_screen
         assert isinstance(screen, LearningRateScreen)
         total = screen.total_steps
-        assert total == len(LearningRateScreen.STEP_LABELS) + len(questions_for("learning-rate"))
+        assert total == len(LearningRateScreen.STEPS) + len(questions_for("learning-rate"))
         seen = []
         for expected in range(total):
             assert screen.step == expected
@@ -91,7 +92,7 @@ async def test_steps_forwards_and_backwards_without_leaving_the_section():
                 assert screen.query_one("#body").max_scroll_y == 0, bar.label  # it all fits at 80×24
             if expected < total - 1:
                 await pilot.press("n")
-        assert seen[: screen.own_steps] == list(LearningRateScreen.STEP_LABELS)
+        assert seen[: screen.own_steps] == [s.label for s in LearningRateScreen.STEPS]
         for expected in range(total - 2, -1, -1):
             await pilot.press("p")
             assert screen.step == expected

@@ -16,13 +16,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from backprop_tui.engine import sweep as sweep_module
+from backprop_tui.models import sweep as sweep_module
 from backprop_tui.engine.events import LossEvent
 from backprop_tui.engine.network import MLP
 from backprop_tui.engine.optim import make_optimizer
 from backprop_tui.engine.presets import LESSON_INPUT, LESSON_TARGET
 from backprop_tui.engine.network import lesson_network
-from backprop_tui.engine.sweep import (
+from backprop_tui.models.sweep import (
     BLOWUP,
     COMPARE_LRS,
     CONVERGED,
@@ -309,7 +309,7 @@ def test_sweep_imports_no_ui():
     import sys
 
     code = (
-        "import sys, backprop_tui.engine.sweep; "
+        "import sys, backprop_tui.models.sweep; "
         "print(any(m.split('.')[0] in ('textual', 'rich') for m in sys.modules))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

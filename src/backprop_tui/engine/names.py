@@ -2,8 +2,12 @@
 
 The command line and the screens validate against these before they touch the
 engine (so ``--help`` and the first frame never wait for numpy); the engine
-modules use the same constants, so the two can never disagree.
+modules use the same constants, so the two can never disagree. Every limit,
+label and threshold that a screen needs lives here, so no screen copies one
+to avoid importing numpy.
 """
+
+import math
 
 ACTIVATION_NAMES = ("sigmoid", "tanh", "relu", "leaky_relu", "gelu", "silu", "linear")
 """Every activation, in the order the lesson presents them."""

@@ -28,3 +28,6 @@ LESSON_TARGET = (0.7,)
 LESSON_LR = 0.5
 """The learning rate of the lesson's worked update."""
 
+LESSON_PARAMS = ("w11", "w12", "w21", "w22", "bh1", "bh2", "v1", "v2", "bo")
+"""The lesson network's nine parameters by the names the lesson gives them: wij joins input i
+to hidden neuron j, bh1 and bh2 are the hidden biases, v1, v2 and bo the output's weights and bias."""

@@ -9,8 +9,8 @@ derivative from the engine's activation, and brute-force gradients from
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
-from typing import ClassVar
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.console import Group, RenderableType
 from rich.table import Table
@@ -20,13 +20,17 @@ from textual.binding import Binding
 from textual.reactive import reactive
 from textual.widgets import Input, Static
 
+from backprop_tui.engine.presets import LESSON_PARAMS as PARAMS
+from backprop_tui.lesson.backward import close_to, hint, parse_answer
 from backprop_tui.renderables.bars import GradientBar
-from backprop_tui.renderables.numbers import MINUS, format_number
+from backprop_tui.renderables.lesson_network import network_diagram, param_table
+from backprop_tui.renderables.numbers import format_number
+from backprop_tui.renderables.palette import colour
 from backprop_tui.renderables.plot import LinePlot, Series
-from backprop_tui.screens.base import SectionScreen
+from backprop_tui.screens.base import SectionScreen, index_of, step
 
-PARAMS = ("w11", "w12", "w21", "w22", "bh1", "bh2", "v1", "v2", "bo")
-"""The nine parameters: wij joins input i to hidden j, bh are the hidden biases, v and bo the output's."""
+if TYPE_CHECKING:
+    from backprop_tui.models.lesson import Update, Walk
 
 ALPHAS = (0.01, 0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 5.0)
 """The learning rates ``+``/``-`` step through."""
@@ -37,209 +41,11 @@ MAX_TRAIN = 500
 
 
 @dataclass(frozen=True, slots=True)
-class Walk:
-    """One forward and backward pass of the lesson network, as the section shows it.
-
-    Lists are per neuron (hidden: two entries); ``params`` and ``grads`` map
-    the names of :data:`PARAMS` to values; ``numeric`` holds the
-    finite-difference gradients under the same names.
-    """
-
-    x: tuple[float, float]
-    target: float
-    z1: tuple[float, float]
-    a1: tuple[float, float]
-    y: float
-    loss: float
-    dL_dy: float
-    dL_da1: tuple[float, float]
-    sigma_prime: tuple[float, float]
-    dL_dz1: tuple[float, float]
-    params: dict[str, float] = field(default_factory=dict)
-    grads: dict[str, float] = field(default_factory=dict)
-    numeric: dict[str, float] = field(default_factory=dict)
-
-
-def _named(W1, b1, W2, b2) -> dict[str, float]:  # noqa: ANN001 - numpy arrays
-    """The nine numbers of a layer pair under their names."""
-    return {
-        "w11": float(W1[0][0]), "w12": float(W1[0][1]), "w21": float(W1[1][0]), "w22": float(W1[1][1]),
-        "bh1": float(b1[0]), "bh2": float(b1[1]), "v1": float(W2[0][0]), "v2": float(W2[1][0]), "bo": float(b2[0]),
-    }
-
-
-def lesson_walk() -> Walk:
-    """Run the lesson network forward and backward once and collect what the section shows."""
-    from backprop_tui.engine.activations import get_activation
-    from backprop_tui.engine.events import BackwardEvent, ForwardEvent, LossEvent
-    from backprop_tui.engine.numeric import numerical_gradients
-    from backprop_tui.engine.presets import LESSON_INPUT, LESSON_TARGET
-    from backprop_tui.engine.network import lesson_network
-
-    net = lesson_network()
-    init = net.init_event()
-    events = [*net.forward(LESSON_INPUT, LESSON_TARGET), *net.backward()]
-    hidden, _out = (e for e in events if isinstance(e, ForwardEvent))
-    loss = next(e for e in events if isinstance(e, LossEvent))
-    back = {e.layer: e for e in events if isinstance(e, BackwardEvent)}
-    sigma_prime = get_activation("sigmoid").df(hidden.z, hidden.a)
-    numeric = numerical_gradients(net, LESSON_INPUT, LESSON_TARGET)
-    p1, p2 = init.params
-    return Walk(
-        x=(float(LESSON_INPUT[0]), float(LESSON_INPUT[1])),
-        target=float(loss.target[0]),
-        z1=tuple(hidden.z.tolist()),
-        a1=tuple(hidden.a.tolist()),
-        y=float(loss.prediction[0]),
-        loss=loss.loss,
-        dL_dy=float(back[2].dL_da[0]),
-        dL_da1=tuple(back[1].dL_da.tolist()),
-        sigma_prime=tuple(sigma_prime.tolist()),
-        dL_dz1=tuple(back[1].dL_dz.tolist()),
-        params=_named(p1.W, p1.b, p2.W, p2.b),
-        grads=_named(back[1].dL_dW, back[1].dL_db, back[2].dL_dW, back[2].dL_db),
-        numeric=_named(*numeric),
-    )
-
-
-@dataclass(frozen=True, slots=True)
-class Update:
-    """One SGD step of the lesson network at ``alpha``: new parameters and the loss before and after."""
-
-    alpha: float
-    new: dict[str, float]
-    loss_before: float
-    loss_after: float
-    diverged: bool
-
-
-def lesson_update(alpha: float) -> Update:
-    """The lesson network after one SGD step at ``alpha`` (from the engine's update events)."""
-    from backprop_tui.engine import make_optimizer
-    from backprop_tui.engine.events import LossEvent, UpdateEvent
-    from backprop_tui.engine.presets import LESSON_INPUT, LESSON_TARGET
-    from backprop_tui.engine.network import lesson_network
-
-    net = lesson_network()
-    events = list(net.train_step(LESSON_INPUT, LESSON_TARGET, make_optimizer("sgd", alpha)))
-    before = next(e for e in events if isinstance(e, LossEvent)).loss
-    upd = {e.layer: e for e in events if isinstance(e, UpdateEvent)}
-    after = next(e for e in net.forward(LESSON_INPUT, LESSON_TARGET) if isinstance(e, LossEvent))
-    return Update(alpha, _named(upd[1].W, upd[1].b, upd[2].W, upd[2].b), before, after.loss, after.diverged)
-
-
-def lesson_losses(alpha: float, steps: int) -> list[float]:
-    """The loss before each of ``steps`` SGD steps at ``alpha`` and after the last (stops if it diverges)."""
-    from backprop_tui.engine import make_optimizer
-    from backprop_tui.engine.events import LossEvent
-    from backprop_tui.engine.presets import LESSON_INPUT, LESSON_TARGET
-    from backprop_tui.engine.network import lesson_network
-
-    net = lesson_network()
-    opt = make_optimizer("sgd", alpha)
-    losses: list[float] = []
-    for _ in range(steps):
-        for event in net.train_step(LESSON_INPUT, LESSON_TARGET, opt):
-            if isinstance(event, LossEvent):
-                losses.append(event.loss)
-        if net.diverged:
-            return losses
-    losses.append(net.loss_at(LESSON_INPUT, LESSON_TARGET))
-    return losses
-
-
-# -- what a learner might type for dL/dw11, and what it says about their chain ---------------------
-
-
-def parse_answer(text: str) -> float | str:
-    """The number the learner typed, or a one-line reason it is not one."""
-    cleaned = text.strip().replace(MINUS, "-").replace(",", ".").replace(" ", "")
-    if not cleaned:
-        return "Type a number first, for example -0.0123."
-    try:
-        value = float(cleaned)
-    except ValueError:
-        return f"“{text.strip()[:20]}” is not a number I can read; type something like -0.0123."
-    if not math.isfinite(value):
-        return "That is not a finite number; the gradient here is small."
-    return value
-
-
-def close_to(value: float, want: float) -> bool:
-    """Within rounding of a careful hand calculation (3 % or 0.00005)."""
-    return abs(value - want) <= 5e-5 + 0.03 * abs(want)
-
-
-def hint(value: float, walk: Walk) -> str:
-    """Which chain-rule factor the answer ``value`` for dL/dw11 seems to have missed."""
-    x1 = walk.x[0]
-    mistakes = (
-        (walk.dL_da1[0] * x1, "You left out σ′(z): the gradient must pass through the sigmoid, "
-         f"a(1 − a) = {format_number(walk.sigma_prime[0])}."),
-        (walk.dL_dz1[0], "Almost: now multiply by the input x1 = "
-         f"{format_number(x1, 2)} that w11 scales."),
-        (-walk.grads["w11"], "The size is right but the sign is flipped: dL/dŷ is negative."),
-        (walk.dL_dy * x1, "Missing two factors: v1 (from ŷ back to h1) and σ′(z) (through the sigmoid)."),
-        (walk.dL_dz1[0] * walk.x[1], "That is w21's gradient: w11 scales x1, not x2."),
-        (walk.dL_dy * walk.params["v1"], "That is dL/da for h1; continue through σ′(z) and then x1."),
-    )
-    for wrong, message in mistakes:
-        if close_to(value, wrong):
-            return message
-    return "Not yet. Build it from the chain: dL/dw11 = dL/dŷ · v1 · σ′(z) · x1."
-
-
-# -- the drawing ------------------------------------------------------------------------------------
-
-
-def network_diagram(walk: Walk, focus: frozenset[str]) -> Text:
-    """The 2-2-1 network with its values; the parts named in ``focus`` in reverse video."""
-    f = format_number
-
-    def part(tag: str, text: str) -> tuple[str, str]:
-        return (text, "bold reverse" if tag in focus else ("bold" if tag in ("h1", "h2", "y", "L") else ""))
-
-    x1, x2 = f(walk.x[0], 2), f(walk.x[1], 2)
-    rows = [
-        [part("x1", f" x1 {x1} "), ("────", ""), part("w11", "w11"), ("────▶ ", ""), part("h1", f"h1  a {f(walk.a1[0])}"),
-         (" ──", ""), part("v1", "v1"), ("──┐", "")],
-        [("        ╲          ↗                     ▼", "")],
-        [("         ╲ ", ""), part("w12", "w12"), (" ", ""), part("w21", "w21"), ("╱                   ", ""),
-         part("y", f"ŷ {f(walk.y)}"), ("  ──▶ ", ""), part("L", f"L {f(walk.loss)}")],
-        [("         ╱        ╲                      ▲   ", ""), part("t", f"target {f(walk.target, 2)}")],
-        [("        ╱          ↘                     │", "")],
-        [part("x2", f" x2 {x2} "), ("────", ""), part("w22", "w22"), ("────▶ ", ""), part("h2", f"h2  a {f(walk.a1[1])}"),
-         (" ──", ""), part("v2", "v2"), ("──┘", "")],
-    ]
-    text = Text()
-    for i, row in enumerate(rows):
-        if i:
-            text.append("\n")
-        text.append_text(Text.assemble(*row))
-    return text
-
-
-def param_table(walk: Walk, shown: frozenset[str], focus: frozenset[str]) -> Table:
-    """Every parameter's value and, once worked out, its gradient."""
-    table = Table(box=None, padding=(0, 0, 0, 1), show_edge=False, pad_edge=False)
-    table.add_column("", no_wrap=True)
-    for name in PARAMS:
-        table.add_column(name, justify="right", no_wrap=True, header_style="bold reverse" if name in focus else "bold")
-    table.add_row("value", *(format_number(walk.params[n]) for n in PARAMS))
-    table.add_row(
-        "dL/d·",
-        *(
-            Text(format_number(walk.grads[n]), style="bold reverse" if n in focus else "bold") if n in shown else Text("·", style="dim")
-            for n in PARAMS
-        ),
-    )
-    return table
-
-
-@dataclass(frozen=True, slots=True)
 class Factor:
-    """One step of the walk: what it works out (``kind``, ``name``), what it highlights, what it reveals."""
+    """One step of the walk: its id and label, what it works out (``kind``, ``name``), the parts of
+    the picture it lights (``focus``), and the gradients it reveals in the table (``reveals``)."""
 
+    id: str
     label: str
     kind: str
     name: str = ""
@@ -247,43 +53,42 @@ class Factor:
     reveals: tuple[str, ...] = ()
 
 
-def _f(label: str, kind: str, name: str = "", focus: str = "", reveals: tuple[str, ...] = ()) -> Factor:
-    return Factor(label, kind, name, frozenset(focus.split()), reveals)
+def _f(id: str, label: str, kind: str, name: str = "", focus: str = "", reveals: tuple[str, ...] = ()) -> Factor:
+    return Factor(id, label, kind, name, frozenset(focus.split()), reveals)
 
 
-STEPS: tuple[Factor, ...] = (
-    _f("The network", "network", focus="L"),
-    _f("dL/dŷ", "dy", focus="y L t"),
-    _f("dL/dv1", "v", "v1", "v1 h1 y", ("v1",)),
-    _f("dL/dv2", "v", "v2", "v2 h2 y", ("v2",)),
-    _f("dL/dbo", "bo", "bo", "y", ("bo",)),
-    _f("dL/da for h1", "da", "h1", "h1 v1"),
-    _f("dL/da for h2", "da", "h2", "h2 v2"),
-    _f("Your turn: dL/dw11", "turn", "w11", "w11 x1 h1"),
-    _f("dL/dz for h1: σ′", "dz", "h1", "h1"),
-    _f("dL/dz for h2: σ′", "dz", "h2", "h2"),
-    _f("dL/dw11", "w", "w11", "w11 x1 h1", ("w11",)),
-    _f("dL/dw21", "w", "w21", "w21 x2 h1", ("w21",)),
-    _f("dL/dw12", "w", "w12", "w12 x1 h2", ("w12",)),
-    _f("dL/dw22", "w", "w22", "w22 x2 h2", ("w22",)),
-    _f("dL/dbh1, dL/dbh2", "bh", focus="h1 h2", reveals=("bh1", "bh2")),
-    _f("Blamed or praised", "bars"),
-    _f("The update", "update", focus="L"),
-    _f("Keep training", "train", focus="L"),
+FACTORS: tuple[Factor, ...] = (
+    _f("network", "The network", "network", focus="L"),
+    _f("dy", "dL/dŷ", "dy", focus="y L t"),
+    _f("v1", "dL/dv1", "v", "v1", "v1 h1 y", ("v1",)),
+    _f("v2", "dL/dv2", "v", "v2", "v2 h2 y", ("v2",)),
+    _f("bo", "dL/dbo", "bo", "bo", "y", ("bo",)),
+    _f("da-h1", "dL/da for h1", "da", "h1", "h1 v1"),
+    _f("da-h2", "dL/da for h2", "da", "h2", "h2 v2"),
+    _f("your-turn", "Your turn: dL/dw11", "turn", "w11", "w11 x1 h1"),
+    _f("dz-h1", "dL/dz for h1: σ′", "dz", "h1", "h1"),
+    _f("dz-h2", "dL/dz for h2: σ′", "dz", "h2", "h2"),
+    _f("w11", "dL/dw11", "w", "w11", "w11 x1 h1", ("w11",)),
+    _f("w21", "dL/dw21", "w", "w21", "w21 x2 h1", ("w21",)),
+    _f("w12", "dL/dw12", "w", "w12", "w12 x1 h2", ("w12",)),
+    _f("w22", "dL/dw22", "w", "w22", "w22 x2 h2", ("w22",)),
+    _f("bh", "dL/dbh1, dL/dbh2", "bh", focus="h1 h2", reveals=("bh1", "bh2")),
+    _f("bars", "Blamed or praised", "bars"),
+    _f("update", "The update", "update", focus="L"),
+    _f("train", "Keep training", "train", focus="L"),
 )
 """The section's own steps, in order: one chain-rule factor or engine event each."""
 
-YOUR_TURN = next(i for i, s in enumerate(STEPS) if s.kind == "turn")
-UPDATE = next(i for i, s in enumerate(STEPS) if s.kind == "update")
-TRAIN = next(i for i, s in enumerate(STEPS) if s.kind == "train")
-BARS = next(i for i, s in enumerate(STEPS) if s.kind == "bars")
+STEP_KEYS = {"turn": "answer_box leave_answer", "update": "alpha", "train": "alpha train reset_training"}
+"""The extra keys each kind of step enables."""
 
 
 class BackwardScreen(SectionScreen):
     """The guided backward pass: every gradient of the 2-2-1 network, checked, then the update."""
 
     SECTION_ID = "backward"
-    STEP_LABELS = tuple(s.label for s in STEPS)
+    STEPS = tuple(step(f.id, f.label, "draw_factor", STEP_KEYS.get(f.kind, "")) for f in FACTORS)
+    YOUR_TURN = index_of(STEPS, "your-turn")
 
     BINDINGS: ClassVar = [
         Binding("plus,equals_sign,up", "alpha(1)", "α up", key_display="+"),
@@ -309,6 +114,8 @@ class BackwardScreen(SectionScreen):
     def walk(self) -> Walk:
         """The engine's numbers for the whole section (computed on first use)."""
         if self._walk is None:
+            from backprop_tui.models.lesson import lesson_walk
+
             self._walk = lesson_walk()
         return self._walk
 
@@ -328,22 +135,6 @@ class BackwardScreen(SectionScreen):
 
     # -- keys --------------------------------------------------------------------------------------
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """α keys on the update and training steps, t and r on training, escape in the answer box."""
-        allowed = super().check_action(action, parameters)
-        if not allowed:
-            return allowed
-        if self.question is None:
-            if action == "alpha":
-                return self.step in (UPDATE, TRAIN)
-            if action in ("train", "reset_training"):
-                return self.step == TRAIN
-            if action in ("answer_box", "leave_answer"):
-                return self.step == YOUR_TURN
-        elif action in ("alpha", "train", "reset_training", "answer_box", "leave_answer"):
-            return False
-        return allowed
-
     def action_alpha(self, direction: int) -> None:
         """The next larger or smaller learning rate."""
         self.alpha_index = max(0, min(len(ALPHAS) - 1, self.alpha_index + direction))
@@ -351,8 +142,8 @@ class BackwardScreen(SectionScreen):
     def watch_alpha_index(self) -> None:
         """A new α: a new update, and the training run starts over."""
         self.losses = []
-        if self.question is None and self.step in (UPDATE, TRAIN):
-            self.show_step(self.step)
+        if self.on_step("update", "train"):
+            self.redraw()
 
     def action_train(self) -> None:
         """Ten more SGD steps at α (the run is replayed from the start: it is cheap and exact)."""
@@ -360,14 +151,16 @@ class BackwardScreen(SectionScreen):
             self.app.say(f"That's {MAX_TRAIN} steps: press r to start again.")
             return
         self.trained += TRAIN_CHUNK
+        from backprop_tui.models.lesson import lesson_losses
+
         self.losses = lesson_losses(self.alpha, self.trained)
-        self.show_step(self.step)
+        self.redraw()
 
     def action_reset_training(self) -> None:
         """Back to the untrained network."""
         self.trained = 0
         self.losses = []
-        self.show_step(self.step)
+        self.redraw()
 
     def action_answer_box(self) -> None:
         """Into the answer box."""
@@ -387,37 +180,39 @@ class BackwardScreen(SectionScreen):
         elif close_to(parsed, want):
             self.answered_right = True
             self.answer_message = Text.assemble(
-                ("✓ Right: ", "bold green"),
+                ("✓ Right: ", f"bold {colour('right')}"),
                 f"dL/dw11 = {format_number(want)}. You just did backprop by hand. Press n to see it worked out.",
             )
             self.set_focus(None)
         else:
-            self.answer_message = Text.assemble(("✗ ", "bold red"), hint(parsed, self.walk))
+            self.answer_message = Text.assemble(("✗ ", f"bold {colour('wrong')}"), hint(parsed, self.walk))
         self.query_one("#feedback", Static).update(self.answer_message)
 
     # -- drawing -------------------------------------------------------------------------------------
 
-    def show_step(self, step: int) -> None:
-        """Draw step ``step`` of :data:`STEPS`."""
+    def draw_factor(self) -> None:
+        """Draw the step on show: one of :data:`FACTORS`."""
         walk = self.walk
-        factor = STEPS[step]
-        shown = frozenset(n for s in STEPS[: step + 1] for n in s.reveals)
+        step = self.step
+        factor = FACTORS[step]
+        shown = frozenset(n for s in FACTORS[: step + 1] for n in s.reveals)
         heading = self.query_one("#heading", Static)
         heading.update(Text(factor.label if step else "The lesson network, ready to learn", style="bold"))
         diagram = self.query_one("#diagram", Static)
         params = self.query_one("#params", Static)
         answer = self.query_one("#answer", Input)
         feedback = self.query_one("#feedback", Static)
-        answer.display = step == YOUR_TURN
-        feedback.display = step == YOUR_TURN
-        big = step in (BARS, TRAIN)
+        turn = factor.kind == "turn"
+        answer.display = turn
+        feedback.display = turn
+        big = factor.kind in ("bars", "train")
         diagram.display = not big
-        params.display = step not in (BARS, UPDATE, TRAIN)
+        params.display = factor.kind not in ("bars", "update", "train")
         if not big:
             diagram.update(network_diagram(walk, factor.focus))
             params.update(param_table(walk, shown, factor.focus))
-        self.query_one("#work", Static).update(self.work(step))
-        if step == YOUR_TURN:
+        self.query_one("#work", Static).update(self.work(factor))
+        if turn:
             feedback.update(
                 self.answer_message
                 or Text("Press enter to type your answer (escape leaves the box); n skips ahead.", style="dim")
@@ -425,11 +220,10 @@ class BackwardScreen(SectionScreen):
         elif answer.has_focus:
             self.set_focus(None)
 
-    def work(self, step: int) -> RenderableType:
+    def work(self, factor: Factor) -> RenderableType:
         """The formula of the step with the engine's numbers put in."""
         w, f = self.walk, format_number
         g = w.grads
-        factor = STEPS[step]
         kind, name = factor.kind, factor.name
         j = int(name[-1]) - 1 if name[-1:].isdigit() else 0  # the neuron (or input) the step is about
         if kind == "network":
@@ -502,7 +296,9 @@ class BackwardScreen(SectionScreen):
 
     def update_table(self) -> Group:
         """Old value, gradient and new value of every parameter at α, and the loss before and after."""
-        u = lesson_update(self.alpha)
+        from backprop_tui.models.lesson import lesson_update
+
+        u: Update = lesson_update(self.alpha)
         f = format_number
         table = Table(box=None, padding=(0, 0, 0, 1), show_edge=False, pad_edge=False)
         table.add_column("", style="bold", no_wrap=True)

@@ -1,13 +1,18 @@
 """What every section screen shares: steps, quick checks, the step bar, the too-small notice.
 
-A section is a sequence of steps. Its own steps come first (the subclass says
-how many and draws each in :meth:`SectionScreen.show_step`); its quick checks
-follow, one step each. ``n``/``space``/``right`` moves on (past the last step:
-to the next section), ``p``/``left`` moves back, ``a``–``d`` answers a check.
+A section is a table of steps (:data:`SectionScreen.STEPS`, one :class:`Step`
+each): an id that tests and code address it by, the label of the step bar,
+the method that draws it, the extra actions it enables and whether a new
+terminal size redraws it. Its quick checks follow, one step each. From the
+table alone the base derives the step bar, which keys work (``check_action``
+and so the footer) and resize handling. ``n``/``space``/``right`` moves on
+(past the last step: to the next section), ``p``/``left`` moves back,
+``a``–``d`` answers a check.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.console import RenderableType
@@ -32,13 +37,50 @@ MIN_WIDTH = 80
 MIN_HEIGHT = 24
 
 
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One step of a section's own, as its table declares it.
+
+    Attributes:
+        id: how tests and code name the step (stable when steps are reordered).
+        label: what the step bar says it shows.
+        draw: the screen method that draws it (default ``draw_<id>``, dashes as underscores).
+        keys: the section's extra actions that work on this step (``"alpha"``, ``"train"`` …).
+        resize: a new terminal size redraws the step (its drawing depends on the room).
+    """
+
+    id: str
+    label: str
+    draw: str = ""
+    keys: frozenset[str] = frozenset()
+    resize: bool = False
+
+    @property
+    def method(self) -> str:
+        """The name of the method that draws the step."""
+        return self.draw or "draw_" + self.id.replace("-", "_")
+
+
+def step(id: str, label: str, draw: str = "", keys: str = "", *, resize: bool = False) -> Step:
+    """A :class:`Step`, with ``keys`` written as one space-separated string of actions."""
+    return Step(id, label, draw, frozenset(keys.split()), resize)
+
+
+def index_of(steps: tuple[Step, ...], step_id: str) -> int:
+    """The position of the step ``step_id`` in a step table (``KeyError`` if it has none)."""
+    for i, s in enumerate(steps):
+        if s.id == step_id:
+            return i
+    raise KeyError(f"no step {step_id!r}")
+
+
 class SectionScreen(Screen[None]):
-    """One lesson section. Subclasses set ``SECTION_ID``, ``STEP_LABELS`` and draw steps."""
+    """One lesson section. Subclasses set ``SECTION_ID`` and ``STEPS`` and draw each step."""
 
     AUTO_FOCUS = ""  # focus nothing: the arrow keys step the lesson, they do not scroll
     SECTION_ID: ClassVar[str] = ""
-    STEP_LABELS: ClassVar[tuple[str, ...]] = ()
-    """One short label per step of the section's own (before the quick checks)."""
+    STEPS: ClassVar[tuple[Step, ...]] = ()
+    """The section's own steps, in order (its quick checks follow them)."""
 
     BINDINGS = [
         Binding("right,n,space", "next_step", "Next", key_display="n"),
@@ -85,10 +127,45 @@ class SectionScreen(Screen[None]):
 
     # -- steps -----------------------------------------------------------------------
 
+    def __init_subclass__(cls, **kwargs: object) -> None:
+        """Check the step table once, when the section is defined: ids unique, drawers present."""
+        super().__init_subclass__(**kwargs)
+        ids = [s.id for s in cls.STEPS]
+        if len(set(ids)) != len(ids):
+            raise TypeError(f"{cls.__name__}: step ids repeat: {ids}")
+        for s in cls.STEPS:
+            if not callable(getattr(cls, s.method, None)):
+                raise TypeError(f"{cls.__name__}: step {s.id!r} needs a method {s.method}()")
+        cls.STEP_KEYS = frozenset(k for s in cls.STEPS for k in s.keys)
+
+    STEP_KEYS: ClassVar[frozenset[str]] = frozenset()
+    """Every action that some step enables: these work only on the steps that name them."""
+
+    @classmethod
+    def step_index(cls, step_id: str) -> int:
+        """The position of the step ``step_id`` (``KeyError`` if the section has none)."""
+        return index_of(cls.STEPS, step_id)
+
     @property
     def own_steps(self) -> int:
         """How many steps the section has before its quick checks."""
-        return len(self.STEP_LABELS)
+        return len(self.STEPS)
+
+    @property
+    def current(self) -> Step | None:
+        """The section's own step on show, or ``None`` on a quick check."""
+        return self.STEPS[self.step] if self.step < self.own_steps else None
+
+    @property
+    def step_id(self) -> str:
+        """The id of the step on show (``check-1``, ``check-2`` … for the quick checks)."""
+        current = self.current
+        return current.id if current is not None else f"check-{self.step - self.own_steps + 1}"
+
+    def on_step(self, *step_ids: str) -> bool:
+        """Whether one of the section's own steps ``step_ids`` is on show."""
+        current = self.current
+        return current is not None and current.id in step_ids
 
     @property
     def total_steps(self) -> int:
@@ -101,8 +178,10 @@ class SectionScreen(Screen[None]):
         i = self.step - self.own_steps
         return self.questions[i] if 0 <= i < len(self.questions) else None
 
-    def go_to_step(self, step: int) -> None:
-        """Show ``step`` (negative counts from the end), clamped to the section."""
+    def go_to_step(self, step: int | str) -> None:
+        """Show ``step``: an id, or a position (negative counts from the end), clamped to the section."""
+        if isinstance(step, str):
+            step = self.step_index(step) if not step.startswith("check-") else self.own_steps + int(step[6:]) - 1
         if step < 0:
             step += self.total_steps
         self.step = max(0, min(step, self.total_steps - 1))
@@ -127,8 +206,8 @@ class SectionScreen(Screen[None]):
         self.query_one("#body").display = question is None
         quiz.display = question is not None
         if question is None:
-            bar.label = self.STEP_LABELS[self.step]
-            self.show_step(self.step)
+            bar.label = self.STEPS[self.step].label
+            self.redraw()
         else:
             i = self.questions.index(question)
             bar.label = "Quick check"
@@ -161,17 +240,32 @@ class SectionScreen(Screen[None]):
             picture.update(diagram)
         self.query_one("#prose", Static).update(prose)
 
-    def show_step(self, step: int) -> None:
-        """Draw the section's own step ``step`` (0 ≤ step < own_steps)."""
+    def redraw(self) -> None:
+        """Draw the section's own step on show again, with its method from the table (not on a quick check)."""
+        current = self.current
+        if current is not None:
+            getattr(self, current.method)()
 
     # -- actions -----------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Nothing steps while the lesson is hidden as too small; a–d only answer on a quick-check step."""
+        """Nothing steps while the lesson is hidden as too small; a–d only answer on a quick-check
+        step; a step's own keys work only on the steps whose table entry names them, and then only
+        if :meth:`allows` agrees."""
         if self.has_class("-too-small") and action not in ("quit", "help"):
             return False
         if action == "answer":
             return self.question is not None
+        if action in self.STEP_KEYS:
+            current = self.current
+            return current is not None and action in current.keys and self.allows(action)
+        return True
+
+    def allows(self, action: str) -> bool:
+        """Whether the step key ``action``, enabled by the step on show, works just now (default: yes).
+
+        Sections override this for conditions beyond the step (a run in progress, a box open).
+        """
         return True
 
     def action_next_step(self) -> None:
@@ -202,13 +296,17 @@ class SectionScreen(Screen[None]):
     # -- terminal size ------------------------------------------------------------------
 
     def on_resize(self, event: Resize) -> None:
-        """Below 80×24, hide the lesson and say how big the terminal needs to be."""
+        """Below 80×24, hide the lesson and say how big the terminal needs to be; otherwise
+        redraw a step whose table entry says its drawing depends on the room."""
         width, height = event.size
         small = width < MIN_WIDTH or height < MIN_HEIGHT
         if small != self.has_class("-too-small"):
             self.set_class(small, "-too-small")
             self._enabled_keys = None
             self._refresh_keys()  # keys stop (or start again) working
+        current = self.current
+        if not small and current is not None and current.resize:
+            self.redraw()
         if small:
             self.query_one("#too-small-text", Static).update(
                 f"This terminal is {width}×{height}.\n"

@@ -18,20 +18,25 @@ from backprop_tui.engine.chain import explorer, two_paths
 from backprop_tui.renderables.chain import ChainDiagram, ChainNode
 from backprop_tui.renderables.numbers import format_number
 from backprop_tui.lesson.texts import EXPLORER_NOTE, PATHS_NOTE, RULE
-from backprop_tui.screens.base import SectionScreen
+from backprop_tui.screens.base import SectionScreen, step
 
 
 X_DEFAULT = 20
 """x in tenths: 2.0."""
 X_LIMIT = 100
 """x stays within ±10.0 (tenths)."""
+KEYS = Text("+/- change x by 0.1, >/< by 1, r resets it", style="dim")
 
 
 class ChainRuleScreen(SectionScreen):
     """The chain rule, the explorer, and the multi-path rule."""
 
     SECTION_ID = "chain-rule"
-    STEP_LABELS = ("The chain rule", "Explorer", "Many paths")
+    STEPS = (
+        step("rule", "The chain rule"),
+        step("explorer", "Explorer", keys="nudge reset_x"),
+        step("paths", "Many paths", keys="nudge reset_x"),
+    )
 
     BINDINGS = [
         Binding("plus,equals_sign,up", "nudge(1)", "x +0.1", key_display="+"),
@@ -49,15 +54,6 @@ class ChainRuleScreen(SectionScreen):
         """The explorer's input."""
         return self.tenths / 10
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """x can change only where x is shown."""
-        allowed = super().check_action(action, parameters)
-        if not allowed:
-            return allowed
-        if action in ("nudge", "reset_x"):
-            return self.question is None and self.step > 0
-        return allowed
-
     def action_nudge(self, tenths: int) -> None:
         """Move x by ``tenths``/10, within ±10."""
         wanted = self.tenths + tenths
@@ -71,20 +67,20 @@ class ChainRuleScreen(SectionScreen):
 
     def watch_tenths(self) -> None:
         """Redraw with the new x."""
-        if self.question is None:
-            self.show_step(self.step)
+        self.redraw()
 
-    def show_step(self, step: int) -> None:
-        """The rule in words, the explorer, or the two-path example."""
-        if step == 0:
-            self.put("The chain rule: calculus you already know", RULE)
-            return
-        keys = Text("+/- change x by 0.1, >/< by 1, r resets it", style="dim")
-        if step == 1:
-            title = Text("Explorer: y = f(g(x)) with g(x) = 3x and f(u) = u²", style="bold")
-            self.put(Group(title, keys), EXPLORER_NOTE, self.explorer())
-        else:
-            self.put(Group(Text("Many paths: z = x·y where y = x²", style="bold"), keys), PATHS_NOTE, self.paths())
+    def draw_rule(self) -> None:
+        """The rule in words."""
+        self.put("The chain rule: calculus you already know", RULE)
+
+    def draw_explorer(self) -> None:
+        """The explorer of y = f(g(x))."""
+        title = Text("Explorer: y = f(g(x)) with g(x) = 3x and f(u) = u²", style="bold")
+        self.put(Group(title, KEYS), EXPLORER_NOTE, self.explorer())
+
+    def draw_paths(self) -> None:
+        """The two-path example."""
+        self.put(Group(Text("Many paths: z = x·y where y = x²", style="bold"), KEYS), PATHS_NOTE, self.paths())
 
     def explorer(self) -> Group:
         """x → u → y with both local slopes and their product."""

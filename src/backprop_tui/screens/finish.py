@@ -16,7 +16,7 @@ from textual.widgets import Static
 
 from backprop_tui.lesson.sections import SECTIONS
 from backprop_tui.lesson.texts import TAKEAWAY
-from backprop_tui.screens.base import SectionScreen
+from backprop_tui.screens.base import SectionScreen, step
 
 
 MAX_MISSING = 4
@@ -27,7 +27,7 @@ class FinishScreen(SectionScreen):
     """The key takeaway, then the results and the certificate."""
 
     SECTION_ID = "finish"
-    STEP_LABELS = ("Key takeaway", "Your results")
+    STEPS = (step("takeaway", "Key takeaway"), step("results", "Your results", keys="certificate"))
 
     BINDINGS = [Binding("c", "certificate", "Certificate")]
 
@@ -37,14 +37,9 @@ class FinishScreen(SectionScreen):
         yield Static(id="prose", classes="prose")
         yield Static(id="certificate", classes="prose")
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """``c`` only on the results, and only once the lesson is complete."""
-        allowed = super().check_action(action, parameters)
-        if not allowed:
-            return allowed
-        if action == "certificate":
-            return self.step == 1 and self.results().complete
-        return allowed
+    def allows(self, action: str) -> bool:
+        """``c`` (on the results) only once the lesson is complete."""
+        return action != "certificate" or self.results().complete
 
     def results(self):  # noqa: ANN201 - Results, imported lazily
         """The learner's results, fresh from the store."""
@@ -52,16 +47,17 @@ class FinishScreen(SectionScreen):
 
         return results(self.app.store, self.app.learner)
 
-    def show_step(self, step: int) -> None:
-        """The takeaway, or the results with the certificate."""
+    def draw_takeaway(self) -> None:
+        """The key takeaway."""
+        self.query_one("#heading", Static).update(Text("The key takeaway", style="bold"))
+        self.query_one("#prose", Static).update(TAKEAWAY)
+        self.query_one("#certificate", Static).display = False
+
+    def draw_results(self) -> None:
+        """The results with the certificate."""
         heading = self.query_one("#heading", Static)
         prose = self.query_one("#prose", Static)
         cert = self.query_one("#certificate", Static)
-        if step == 0:
-            heading.update(Text("The key takeaway", style="bold"))
-            prose.update(TAKEAWAY)
-            cert.display = False
-            return
         heading.update(Text(f"Your results, {self.app.learner}", style="bold"))
         results = self.results()
         prose.update(self.table(results))

@@ -1,14 +1,15 @@
 """Section 3 — the forward pass, line by line, and a gallery of activations.
 
-The anatomy runs the lesson network (engine presets) once and shows its
-events one line per step, each with the numbers put into the formula. The
-gallery samples each activation and its derivative from the engine.
+The anatomy (:mod:`backprop_tui.models.anatomy`) runs the lesson network once
+and the screen shows its values one line per step, each with the numbers put
+into the formula; the words are in :mod:`backprop_tui.lesson.forward`. The
+gallery plots each activation and its derivative as sampled from the engine.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from rich.console import Group, RenderableType
 from rich.table import Table
@@ -16,145 +17,55 @@ from rich.text import Text
 
 from backprop_tui.renderables.numbers import format_number
 from backprop_tui.renderables.plot import LinePlot, Mark, Series
+from backprop_tui.lesson.forward import ANATOMY, FORWARD_STEPS, GALLERY, GalleryEntry
 from backprop_tui.lesson.texts import LAYER
-from backprop_tui.screens.base import SectionScreen
+from backprop_tui.screens.base import SectionScreen, index_of, step
 
-
-ANATOMY = (
-    ("# layer 1: inputs → hidden", None),
-    ("z1 = x · W1 + b1", "z1"),
-    ("a1 = sigmoid(z1)", "a1"),
-    ("# layer 2: hidden → output", None),
-    ("z2 = a1 · W2 + b2", "z2"),
-    ("output = z2          (a linear output)", "output"),
-    ("# the loss", None),
-    ("loss = 0.5 × (output − target)²", "loss"),
-)
-"""The forward pass as the learner reads it: (line, the step that reveals it)."""
-
-FORWARD_STEPS = ("inputs", "z1", "a1", "z2", "output", "loss")
-
-
-@dataclass(frozen=True, slots=True)
-class GalleryEntry:
-    """One activation in the gallery: engine name, title, and what to notice."""
-
-    name: str
-    short: str
-    title: str
-    note: str
-
-
-GALLERY = (
-    GalleryEntry(
-        "sigmoid",
-        "Sigmoid",
-        "Sigmoid  σ(z) = 1/(1 + e^−z)",
-        "Squashes any input into (0, 1): smooth and easy to read as a probability. But its "
-        "slope is never more than 0.25, so each sigmoid layer a gradient passes back through "
-        "multiplies it by σ′ ≤ 0.25. Ten such factors: less than a millionth is left.",
-    ),
-    GalleryEntry(
-        "relu",
-        "ReLU",
-        "ReLU  max(0, z)",
-        "Cheap, and its slope is exactly 1 for every positive input, so gradients pass "
-        "through undiminished. For negative inputs the slope is 0: a unit stuck there "
-        "(a dead ReLU) gets no gradient and never recovers.",
-    ),
-    GalleryEntry(
-        "leaky_relu",
-        "Leaky ReLU",
-        "Leaky ReLU  z if z > 0, else 0.01·z",
-        "ReLU with a small slope (0.01) for negative inputs, so no unit is ever completely "
-        "cut off from the gradient.",
-    ),
-    GalleryEntry(
-        "tanh",
-        "tanh",
-        "tanh(z)",
-        "Like sigmoid but centred on zero, in (−1, 1). Its slope reaches 1 at z = 0, yet it "
-        "still flattens out for large |z|: deep tanh nets can vanish too.",
-    ),
-    GalleryEntry(
-        "gelu",
-        "GELU",
-        "GELU  z·Φ(z) (tanh form)",
-        "A smooth ReLU used by transformers. It dips slightly below zero for negative "
-        "inputs, and its slope changes gently instead of jumping at 0.",
-    ),
-    GalleryEntry(
-        "silu",
-        "SiLU",
-        "SiLU  z·σ(z)",
-        "Also a smooth ReLU (it is sigmoid times its input). Like GELU it has a small dip "
-        "below zero; its slope slightly overshoots 1 before settling there.",
-    ),
-)
-
-Z_RANGE = (-5.0, 5.0)
-SAMPLES = 201
-"""Points per curve: 0.05 apart, so z = 0 is sampled exactly."""
-
+if TYPE_CHECKING:
+    from backprop_tui.models.anatomy import Anatomy
 
 class ForwardScreen(SectionScreen):
     """The forward pass of the lesson network, then the activation gallery."""
 
     SECTION_ID = "forward"
-    STEP_LABELS = (
-        "What a layer does",
-        "Inputs and weights",
-        "z1 = x·W1 + b1",
-        "a1 = sigmoid(z1)",
-        "z2 = a1·W2 + b2",
-        "output",
-        "loss",
-        *(f"Activation: {g.short}" for g in GALLERY),
+    STEPS = (
+        step("layer", "What a layer does"),
+        step("inputs", "Inputs and weights", "draw_anatomy"),
+        step("z1", "z1 = x·W1 + b1", "draw_anatomy"),
+        step("a1", "a1 = sigmoid(z1)", "draw_anatomy"),
+        step("z2", "z2 = a1·W2 + b2", "draw_anatomy"),
+        step("output", "output", "draw_anatomy"),
+        step("loss", "loss", "draw_anatomy"),
+        *(step(f"activation-{g.name}", f"Activation: {g.short}", "draw_gallery") for g in GALLERY),
     )
 
-    ANATOMY_START = 1
-    GALLERY_START = ANATOMY_START + len(FORWARD_STEPS)
+    ANATOMY_START = index_of(STEPS, "inputs")
+    GALLERY_START = index_of(STEPS, f"activation-{GALLERY[0].name}")
 
     def __init__(self) -> None:
         super().__init__()
         self._gallery: dict[str, Group] = {}
 
     @cached_property
-    def run(self) -> dict[str, object]:
-        """The lesson network's parameters and one forward pass, from the engine's events."""
-        from backprop_tui.engine.events import ForwardEvent, LossEvent
-        from backprop_tui.engine.presets import LESSON_INPUT, LESSON_TARGET
-        from backprop_tui.engine.network import lesson_network
+    def run(self) -> Anatomy:
+        """The lesson network's parameters and one forward pass (from :mod:`backprop_tui.models.anatomy`)."""
+        from backprop_tui.models.anatomy import lesson_anatomy
 
-        net = lesson_network()
-        init = net.init_event()
-        forward = [e for e in net.forward(LESSON_INPUT, LESSON_TARGET)]
-        hidden, out = (e for e in forward if isinstance(e, ForwardEvent))
-        loss = next(e for e in forward if isinstance(e, LossEvent))
-        return {
-            "x": list(LESSON_INPUT),
-            "W1": init.params[0].W.tolist(),
-            "b1": init.params[0].b.tolist(),
-            "W2": init.params[1].W.tolist(),
-            "b2": init.params[1].b.tolist(),
-            "z1": hidden.z.tolist(),
-            "a1": hidden.a.tolist(),
-            "z2": out.z.tolist(),
-            "output": out.a.tolist(),
-            "target": loss.target.tolist(),
-            "loss": loss.loss,
-        }
+        return lesson_anatomy()
 
-    def show_step(self, step: int) -> None:
-        """The layer recipe, the anatomy up to ``step``, or one activation."""
-        if step == 0:
-            self.put("The forward pass: from inputs to loss", LAYER)
-        elif step < self.GALLERY_START:
-            part = FORWARD_STEPS[step - self.ANATOMY_START]
-            self.put("Forward pass anatomy: the lesson network", self.worked(part), self.anatomy(part))
-        else:
-            entry = GALLERY[step - self.GALLERY_START]
-            self.put(entry.title, entry.note, self.gallery(entry))
+    def draw_layer(self) -> None:
+        """What a layer does."""
+        self.put("The forward pass: from inputs to loss", LAYER)
+
+    def draw_anatomy(self) -> None:
+        """The anatomy, up to the step on show."""
+        part = FORWARD_STEPS[self.step - self.ANATOMY_START]
+        self.put("Forward pass anatomy: the lesson network", self.worked(part), self.anatomy(part))
+
+    def draw_gallery(self) -> None:
+        """One activation of the gallery."""
+        entry = GALLERY[self.step - self.GALLERY_START]
+        self.put(entry.title, entry.note, self.gallery(entry))
 
     # -- the anatomy ---------------------------------------------------------------------
 
@@ -174,14 +85,14 @@ class ForwardScreen(SectionScreen):
             table.add_row(
                 Text("▶", style="bold") if current else "",
                 Text(line, style="bold reverse" if current else ("" if shown else "dim")),
-                Text(f"= {vec(self.run[reveals])}" if shown else "", style="bold" if current else ""),
+                Text(f"= {vec(self.run.value(reveals))}" if shown else "", style="bold" if current else ""),
             )
         return table
 
     def worked(self, part: str) -> RenderableType:
         """The current line with every number put in."""
         r = self.run
-        x, W1, b1, W2, b2 = r["x"], r["W1"], r["b1"], r["W2"], r["b2"]
+        x, W1, b1, W2, b2 = r.x, r.W1, r.b1, r.W2, r.b2
         if part == "inputs":
             grid = Table.grid(padding=(0, 2))
             grid.add_column(style="bold")
@@ -191,32 +102,32 @@ class ForwardScreen(SectionScreen):
             grid.add_row("b1", vec(b1))
             grid.add_row("W2", " ".join(vec(row) for row in W2))
             grid.add_row("b2", vec(b2))
-            grid.add_row("target", vec(r["target"]))
+            grid.add_row("target", vec(r.target))
             return Group(Text("What goes in:", style="bold"), grid)
         if part == "z1":
             lines = [
-                f"z1[{j + 1}] = {n(x[0])}×{n(W1[0][j])} + {n(x[1])}×{n(W1[1][j])} + {n(b1[j])} = {n(r['z1'][j])}"
+                f"z1[{j + 1}] = {n(x[0])}×{n(W1[0][j])} + {n(x[1])}×{n(W1[1][j])} + {n(b1[j])} = {n(r.z1[j])}"
                 for j in range(len(b1))
             ]
             return Text("\n".join(lines) + "\n\nEach hidden neuron weighs both inputs and adds its bias.")
         if part == "a1":
-            lines = [f"a1[{j + 1}] = sigmoid({n(z)}) = {n(a)}" for j, (z, a) in enumerate(zip(r["z1"], r["a1"]))]
-            rounded = " and ".join(format_number(a, 2) for a in r["a1"])
+            lines = [f"a1[{j + 1}] = sigmoid({n(z)}) = {n(a)}" for j, (z, a) in enumerate(zip(r.z1, r.a1))]
+            rounded = " and ".join(format_number(a, 2) for a in r.a1)
             return Text(
                 "\n".join(lines)
                 + f"\n\nTo two decimals the hidden neurons output {rounded}. Sigmoid squashes z into (0, 1);"
                 " near z = 0 it sits close to 0.5."
             )
         if part == "z2":
-            a1 = r["a1"]
+            a1 = r.a1
             terms = " + ".join(f"{n(a)}×{n(W2[j][0])}" for j, a in enumerate(a1))
-            return Text(f"z2 = {terms} + {n(b2[0])} = {n(r['z2'][0])}\n\nThe same recipe, one layer up.")
+            return Text(f"z2 = {terms} + {n(b2[0])} = {n(r.z2[0])}\n\nThe same recipe, one layer up.")
         if part == "output":
             return Text(
-                f"output = z2 = {n(r['output'][0])}\n\nThe output layer is linear: no squashing, "
+                f"output = z2 = {n(r.output[0])}\n\nThe output layer is linear: no squashing, "
                 "the prediction is z2 itself."
             )
-        out, target, loss = r["output"][0], r["target"][0], r["loss"]
+        out, target, loss = r.output[0], r.target[0], r.loss
         return Text(
             f"loss = 0.5 × ({n(out)} − {n(target)})² = {n(loss)}\n\n"
             "The prediction is too low, and the loss says by how much. Next section: which weights to blame."
@@ -231,34 +142,27 @@ class ForwardScreen(SectionScreen):
         return self._gallery[entry.name]
 
     def _draw_gallery(self, entry: GalleryEntry) -> Group:
-        """Sample the engine's activation and derivative, and plot them."""
-        import numpy as np
+        """Plot the engine's activation and derivative, sampled by the model."""
+        from backprop_tui.models.anatomy import Z_RANGE, activation_curve
 
-        from backprop_tui.engine.activations import get_activation
-
-        act = get_activation(entry.name)
-        z = np.linspace(*Z_RANGE, SAMPLES)
-        a = act.f(z)
-        d = act.df(z, a)
-        top = int(np.argmax(d))
-        flat = np.flatnonzero(d >= d[top] - 1e-12)  # where the slope stays at its largest
+        curve = activation_curve(entry.name)
         plot = LinePlot(
             [
-                Series(f"{entry.short}(z)", z, a, "bold cyan"),
-                Series("slope (derivative)", z, d, "bold yellow", dotted=True),
+                Series(f"{entry.short}(z)", curve.z, curve.a, "bold cyan"),
+                Series("slope (derivative)", curve.z, curve.slope, "bold yellow", dotted=True),
             ],
             height=9,
             x_range=Z_RANGE,
             x_label="z",
-            marks=[Mark(float(z[top]), float(d[top]), f"max slope {format_number(d[top], 2)}", "bold")],
+            marks=[Mark(curve.at, curve.max_slope, f"max slope {format_number(curve.max_slope, 2)}", "bold")],
         )
         where = (
-            f"at z = {format_number(z[top], 2)}"
-            if len(flat) == 1
-            else f"for every z from {format_number(z[flat[0]], 2)} to {format_number(z[flat[-1]], 2)}"
+            f"at z = {format_number(curve.at, 2)}"
+            if curve.flat_from == curve.flat_to
+            else f"for every z from {format_number(curve.flat_from, 2)} to {format_number(curve.flat_to, 2)}"
         )
         fact = Text.assemble(
-            ("Largest slope: ", "bold"), f"{format_number(d[top], 4)} {where}",
+            ("Largest slope: ", "bold"), f"{format_number(curve.max_slope, 4)} {where}",
             ("   (sampled from the engine's derivative)", "dim"),
         )
         return Group(plot, fact)
@@ -271,6 +175,6 @@ def n(value: float) -> str:
 
 def vec(values: object) -> str:
     """A list of numbers as ``[0.5000, 0.3000]`` (a scalar as itself)."""
-    if isinstance(values, list):
+    if isinstance(values, (list, tuple)):
         return "[" + ", ".join(n(v) for v in values) + "]"
     return n(values)  # type: ignore[arg-type]

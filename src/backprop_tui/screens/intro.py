@@ -16,7 +16,7 @@ from rich.text import Text
 from backprop_tui.renderables.chain import ChainDiagram, ChainNode
 from backprop_tui.renderables.numbers import format_number
 from backprop_tui.lesson.texts import HISTORY, PROBLEM, WHY
-from backprop_tui.screens.base import SectionScreen
+from backprop_tui.screens.base import SectionScreen, index_of, step
 
 if TYPE_CHECKING:
     from backprop_tui.engine.chain import Chain
@@ -33,17 +33,17 @@ class IntroScreen(SectionScreen):
     """Why backprop matters, the learning problem, a chain forward and backward, a little history."""
 
     SECTION_ID = "intro"
-    STEP_LABELS = (
-        "Why it matters",
-        "The learning problem",
-        *(f"Forward: {name}" for name in ("x", "h", "g", "f", "L")),
-        *(f"Backward: dL/d{name}" for name in ("L", "f", "g", "h", "x")),
-        "A short history",
+    STEPS = (
+        step("why", "Why it matters"),
+        step("problem", "The learning problem"),
+        *(step(f"forward-{name}", f"Forward: {name}", "draw_flow") for name in ("x", "h", "g", "f", "L")),
+        *(step(f"backward-{name}", f"Backward: dL/d{name}", "draw_flow") for name in ("L", "f", "g", "h", "x")),
+        step("history", "A short history"),
     )
 
-    FORWARD = 2
+    FORWARD = index_of(STEPS, "forward-x")
     """The first forward step."""
-    BACKWARD = FORWARD + len(TITLES)
+    BACKWARD = index_of(STEPS, "backward-L")
     """The first backward step."""
 
     @cached_property
@@ -63,17 +63,22 @@ class IntroScreen(SectionScreen):
         """The chain rule, node by node, from L back to x."""
         return list(self.chain.backward())
 
-    def show_step(self, step: int) -> None:
-        """Show prose for the first and last steps; the chain lit up to ``step`` otherwise."""
-        if step == 0:
-            self.put("Why backpropagation matters", WHY)
-        elif step == 1:
-            self.put("The learning problem", PROBLEM, self.problem())
-        elif step < self.BACKWARD + len(TITLES):
-            flow = "Forward flow" if step < self.BACKWARD else "Backward flow"
-            self.put(flow, self.explain(step), self.diagram(step))
-        else:
-            self.put("A short history", HISTORY)
+    def draw_why(self) -> None:
+        """Why backprop matters."""
+        self.put("Why backpropagation matters", WHY)
+
+    def draw_problem(self) -> None:
+        """The learning problem."""
+        self.put("The learning problem", PROBLEM, self.problem())
+
+    def draw_flow(self) -> None:
+        """The chain, lit up to the step on show, forward then backward."""
+        flow = "Forward flow" if self.step < self.BACKWARD else "Backward flow"
+        self.put(flow, self.explain(self.step), self.diagram(self.step))
+
+    def draw_history(self) -> None:
+        """A short history."""
+        self.put("A short history", HISTORY)
 
     @staticmethod
     def problem() -> Group:

@@ -1,6 +1,6 @@
 """Section 5 — the learning rate: one network, one start, α from far too small to far too big.
 
-The runs come from :func:`backprop_tui.engine.sweep.sweep` (the lesson
+The runs come from :func:`backprop_tui.models.sweep.lesson_runs` (the lesson
 network on its one example, every run from the same weights), computed the
 first time a step needs them and kept for the rest of the session. Each
 run's label is the engine's verdict on its loss curve, never a guess from α;
@@ -11,27 +11,25 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from functools import cache
 from typing import TYPE_CHECKING
 
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
-from textual.app import ComposeResult
-from textual.events import Resize
-from textual.widgets import Static
 
+from backprop_tui.engine.names import BLOWUP, CONVERGED, FAR_ABOVE, RISE, RISE_SHARE, RUN_LABELS
+from backprop_tui.lesson.learning_rate import ADAM_LARGE, ADAM_SMALL, HEADINGS, NOTES, RULES, WHAT_ALPHA_DOES
 from backprop_tui.renderables.numbers import format_number
+from backprop_tui.renderables.palette import colour
 from backprop_tui.renderables.plot import LinePlot, Series
-from backprop_tui.screens.base import SectionScreen
+from backprop_tui.screens.base import SectionScreen, index_of, step
 
 if TYPE_CHECKING:
-    from backprop_tui.engine.sweep import FirstStep, Run
+    from backprop_tui.models.sweep import FirstStep, LessonRuns, Run  # noqa: F401
 
-REGIMES = ("crawling", "converging", "overshooting", "diverging")
-"""The labels in the order the section walks through them (the engine's ``LABELS``)."""
-REGIME_STYLES = {"crawling": "cyan", "converging": "green", "overshooting": "yellow", "diverging": "red"}
+REGIMES = RUN_LABELS
+"""The labels in the order the section walks through them."""
+REGIME_STYLES = {label: colour(label) for label in REGIMES}
 """The overview colours each run by its label (the legend names the label too)."""
 DOTTED_REGIMES = frozenset({"overshooting"})
 """Drawn dotted in the overview, so the two falling families differ without colour too."""
@@ -44,141 +42,26 @@ OPTIMIZER_NAMES = {"sgd": "SGD", "adam": "Adam"}
 FLOOR_EXP = -12
 """Losses below 10^FLOOR_EXP are drawn on the plot's bottom line (log₁₀ of 0 would be −∞)."""
 
-WHAT_ALPHA_DOES = """\
-Backprop hands every weight its slope dL/dW: which way the loss rises, and \
-how steeply. Training then steps the other way:
-
-    W ← W − α · dL/dW
-
-The learning rate α decides how far each step goes. The slope is measured \
-only at the point where the weights stand, and every step trusts it for its \
-whole length. A tiny α never strays but hardly moves. A big α can carry the \
-weights past the bottom of the valley and up the far side, higher than \
-where they began.
-
-Next: the lesson network of sections 3 and 4 on its one example (loss \
-{first} at the start), trained {steps} steps from the very same starting \
-weights, once for each of {count} learning rates from {lo} to {hi}. Each run \
-is named after what its loss actually did."""
-
-RULES = {
-    "crawling": (
-        "Rule: it never climbed above its start and seldom rose, but after all {steps} steps the loss is "
-        "still above {converged} of its start."
-    ),
-    "converging": "Rule: the loss ended at {converged} of its start or less, and rose on fewer than 1 step in {share}.",
-    "overshooting": (
-        "Rule: the loss climbed above where it started at some step, or rose on at least 1 step in {share}, "
-        "and stayed a number."
-    ),
-    "diverging": (
-        "Rule: the loss stopped being a number, or grew past {blowup} times its start (the run is stopped there), "
-        "or ended over {far}× its start and still climbing."
-    ),
-}
-"""How each label is decided, in words (the numbers come from the engine's thresholds)."""
-
-HEADINGS = {
-    "crawling": "Crawling: steps too small to get anywhere",
-    "converging": "Converging: each step lands lower",
-    "overshooting": "Overshooting: jumping past the bottom",
-    "diverging": "Diverging: every jump bigger than the last",
-}
-
-NOTES = {
-    "crawling": (
-        "Every step heads the right way; it just covers almost no ground. A step is α times the gradient, "
-        "and near a fair fit the gradient is small too, so two small numbers make a tiny one. The usual advice "
-        "for SGD is an α between 0.001 and 0.01: a cautious start, and on this small problem too cautious. "
-        "The right α depends on the problem, so it pays to try a few."
-    ),
-    "converging": (
-        "Big enough to make progress, small enough that every step still lands lower than the one before. "
-        "A larger α gets there in fewer steps, up to a point."
-    ),
-    "overshooting": (
-        "Too big a step flies past the target to where the slope is steeper, so the next step flies further "
-        "still. Such a run may settle, bounce for ever, or tip over into diverging."
-    ),
-    "diverging": (
-        "Each step overshoots by more than the last: the error grows, the gradient grows with the error, and "
-        "the next step grows with the gradient. Nothing breaks that loop. Left running, the loss would grow "
-        "until it no longer fits in the computer's numbers and stops being a number at all; we stop a run "
-        "long before that and call it diverged."
-    ),
-}
-
-ADAM_SMALL = (
-    "SGD's step is α times the gradient, so gentle slopes make short steps. Adam divides each weight's "
-    "gradient by a running average of its own size, so at first every weight moves by about α, however "
-    "gentle or steep its slope."
-)
-ADAM_LARGE = (
-    "SGD's steps grow with its gradients; Adam's stay around α in size however steep the slope, so Adam "
-    "cannot run away. But neither do its steps shrink much near the bottom, so a large α keeps it bouncing. "
-    "An adaptive optimiser makes α less touchy, not irrelevant: Adam's usual default is 0.001."
-)
-
-
-@dataclass(frozen=True, slots=True)
-class LessonRuns:
-    """Everything the section shows, from the engine.
-
-    Attributes:
-        sgd: one SGD run per learning rate of the lesson.
-        compare: for each comparison α, its SGD run and its Adam run.
-        first_steps: for each comparison α, the first update of SGD and of Adam.
-        target: the lesson example's target.
-    """
-
-    sgd: tuple[Run, ...]
-    compare: tuple[tuple[Run, Run], ...]
-    first_steps: tuple[tuple[FirstStep, FirstStep], ...]
-    target: float
-
-
-@cache
 def lesson_runs() -> LessonRuns:
-    """The section's runs: computed once, on the first step that needs them (about 40 ms)."""
-    from backprop_tui.engine.presets import LESSON_TARGET
-    from backprop_tui.engine.sweep import COMPARE_LRS, DEFAULT_LRS, first_step, sweep
+    """The section's runs, from :func:`backprop_tui.models.sweep.lesson_runs` (numpy loads on first use)."""
+    from backprop_tui.models.sweep import lesson_runs as runs
 
-    sgd = tuple(sweep(DEFAULT_LRS))
-    by_lr = {r.lr: r for r in sgd}
-    missing = [lr for lr in COMPARE_LRS if lr not in by_lr]
-    by_lr.update({r.lr: r for r in sweep(missing)} if missing else {})
-    adam = sweep(COMPARE_LRS, optimizer="adam")
-    return LessonRuns(
-        sgd=sgd,
-        compare=tuple((by_lr[float(lr)], a) for lr, a in zip(COMPARE_LRS, adam)),
-        first_steps=tuple((first_step(lr, "sgd"), first_step(lr, "adam")) for lr in COMPARE_LRS),
-        target=float(LESSON_TARGET[0]),
-    )
+    return runs()
 
 
 class LearningRateScreen(SectionScreen):
     """What α does, a sweep of α with each run labelled, a step per label, then SGD against Adam."""
 
     SECTION_ID = "learning-rate"
-    STEP_LABELS = (
-        "What α does",
-        "All the runs",
-        "Crawling",
-        "Converging",
-        "Overshooting",
-        "Diverging",
-        "SGD or Adam, small α",
-        "SGD or Adam, large α",
+    STEPS = (
+        step("alpha", "What α does"),
+        step("overview", "All the runs", resize=True),
+        *(step(label, label.capitalize(), "draw_regime", resize=True) for label in REGIMES),
+        step("adam-small", "SGD or Adam, small α", "draw_comparison", resize=True),
+        step("adam-large", "SGD or Adam, large α", "draw_comparison", resize=True),
     )
-    OVERVIEW = 1
-    REGIME_START = 2
-    COMPARE_START = REGIME_START + len(REGIMES)
-
-    def compose_body(self) -> ComposeResult:
-        """A heading, the plot with its table, a note."""
-        yield Static(id="heading")
-        yield Static(id="diagram", classes="diagram")
-        yield Static(id="prose", classes="prose")
+    REGIME_START = index_of(STEPS, REGIMES[0])
+    COMPARE_START = index_of(STEPS, "adam-small")
 
     @property
     def runs(self) -> LessonRuns:
@@ -189,45 +72,35 @@ class LearningRateScreen(SectionScreen):
         """Rows of plot: 8 at 24 lines (the whole step then fits), up to 24 on a taller terminal."""
         return max(6, min(24, self.app.size.height - 16))
 
-    def on_resize(self, event: Resize) -> None:
-        """Redraw the step for the new height (the base class handles the too-small notice)."""
-        if self.is_mounted and self.question is None:
-            self.show_step(self.step)
-
-    def show_step(self, step: int) -> None:
-        """The idea, the overview, one label, or SGD against Adam."""
-        heading = self.query_one("#heading", Static)
-        diagram = self.query_one("#diagram", Static)
-        prose = self.query_one("#prose", Static)
+    def draw_alpha(self) -> None:
+        """What α does, with the runs' numbers."""
         runs = self.runs
-        diagram.display = step > 0
-        if step == 0:
-            heading.update(Text("The learning rate: how big a step", style="bold"))
-            lrs = [r.lr for r in runs.sgd]
-            prose.update(
-                WHAT_ALPHA_DOES.format(
-                    first=format_number(runs.sgd[0].first, 4),
-                    steps=max(r.steps for r in runs.sgd),
-                    count=len(lrs),
-                    lo=alpha(min(lrs)),
-                    hi=alpha(max(lrs)),
-                )
-            )
-        elif step == self.OVERVIEW:
-            heading.update(Text(self.overview_heading(), style="bold"))
-            diagram.update(self.overview())
-            prose.update(self.overview_note())
-        elif step < self.COMPARE_START:
-            label = REGIMES[step - self.REGIME_START]
-            heading.update(Text(HEADINGS[label], style="bold"))
-            diagram.update(self.regime(label))
-            prose.update(self.regime_note(label))
-        else:
-            i = step - self.COMPARE_START
-            sgd, adam = runs.compare[i]
-            heading.update(Text(f"SGD or Adam, both at α = {alpha(sgd.lr)}", style="bold"))
-            diagram.update(self.comparison(i))
-            prose.update(ADAM_SMALL if i == 0 else ADAM_LARGE)
+        lrs = [r.lr for r in runs.sgd]
+        self.put(
+            "The learning rate: how big a step",
+            WHAT_ALPHA_DOES.format(
+                first=format_number(runs.sgd[0].first, 4),
+                steps=max(r.steps for r in runs.sgd),
+                count=len(lrs),
+                lo=alpha(min(lrs)),
+                hi=alpha(max(lrs)),
+            ),
+        )
+
+    def draw_overview(self) -> None:
+        """Every run, labelled."""
+        self.put(self.overview_heading(), self.overview_note(), self.overview())
+
+    def draw_regime(self) -> None:
+        """The runs of one label."""
+        label = REGIMES[self.step - self.REGIME_START]
+        self.put(HEADINGS[label], self.regime_note(label), self.regime(label))
+
+    def draw_comparison(self) -> None:
+        """SGD against Adam at one α."""
+        i = self.step - self.COMPARE_START
+        sgd, _adam = self.runs.compare[i]
+        self.put(f"SGD or Adam, both at α = {alpha(sgd.lr)}", ADAM_SMALL if i == 0 else ADAM_LARGE, self.comparison(i))
 
     # -- the overview ---------------------------------------------------------------
 
@@ -302,14 +175,12 @@ class LearningRateScreen(SectionScreen):
 
     def rule(self, label: str) -> str:
         """The rule for ``label`` with the engine's thresholds."""
-        from backprop_tui.engine import sweep
-
         return RULES[label].format(
             steps=max(r.steps for r in self.runs.sgd),
-            converged=percent(sweep.CONVERGED),
-            share=format_number(1 / sweep.RISE_SHARE, 0),
-            blowup="a million" if sweep.BLOWUP == 1e6 else format_number(sweep.BLOWUP, 0),
-            far=format_number(sweep.FAR_ABOVE, 0),
+            converged=percent(CONVERGED),
+            share=format_number(1 / RISE_SHARE, 0),
+            blowup="a million" if BLOWUP == 1e6 else format_number(BLOWUP, 0),
+            far=format_number(FAR_ABOVE, 0),
         )
 
     def regime_note(self, label: str) -> Text:
@@ -326,8 +197,6 @@ class LearningRateScreen(SectionScreen):
                     f"on every step ({predictions(r, 5, ', …')}) but lands closer each time, so the loss still falls."
                 )
         elif label == "overshooting" and chosen:
-            from backprop_tui.engine.sweep import CONVERGED
-
             r = chosen[0]
             if r.final <= CONVERGED * r.first:
                 note.append(
@@ -361,8 +230,6 @@ class LearningRateScreen(SectionScreen):
             f"{format_number(first_sgd.mean_gradient, 4)}), Adam {format_number(first_adam.mean_move, 4)}",
             f": {format_number(ratio, 0)}× as far." if math.isfinite(ratio) else ".",
         )
-        from backprop_tui.engine.sweep import RISE
-
         rises = Text.assemble(
             ("Steps where the loss rose", "bold"),
             f" (by over {percent(RISE)} of its start): SGD {sgd.rises} of {sgd.steps - 1}, Adam {adam.rises} of {adam.steps - 1}.",

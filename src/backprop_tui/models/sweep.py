@@ -48,39 +48,38 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from functools import cache
 
 import numpy as np
 
-from backprop_tui.engine.events import LossEvent
+from backprop_tui.engine.names import (
+    BLOWUP,
+    COMPARE_LRS,
+    CONVERGED,
+    FAR_ABOVE,
+    RISE,
+    RISE_SHARE,
+    RUN_LABELS,
+    SWEEP_LRS,
+    SWEEP_STEPS,
+)
+from backprop_tui.engine.network import MLP, lesson_network
 from backprop_tui.engine.optim import make_optimizer
 from backprop_tui.engine.presets import LESSON_INPUT, LESSON_TARGET
-from backprop_tui.engine.network import lesson_network
+from backprop_tui.models.training import Training
 
-if TYPE_CHECKING:
-    from backprop_tui.engine.network import MLP
+__all__ = [
+    "BLOWUP", "COMPARE_LRS", "CONVERGED", "DEFAULT_LRS", "DEFAULT_STEPS", "FAR_ABOVE", "LABELS", "RISE",
+    "RISE_SHARE", "FirstStep", "LessonRuns", "Run", "first_step", "label_run", "lesson_runs", "sweep", "train_run",
+]
 
-LABELS = ("crawling", "converging", "overshooting", "diverging")
+LABELS = RUN_LABELS
 """Every label, from too low a learning rate to too high."""
-
-CONVERGED = 0.1
-"""Converging: the last loss is at most this fraction of the first."""
-RISE = 0.01
-"""A rise counts when the loss goes up by more than this fraction of the first loss."""
-RISE_SHARE = 0.2
-"""Overshooting: rises on at least this share of the steps."""
-FAR_ABOVE = 10.0
-"""Diverging: the last loss is more than this many times the first (and the highest so far)."""
-BLOWUP = 1e6
-"""The sweep stops a run (as diverged) once its loss passes this many times the first loss."""
-
-DEFAULT_LRS = (0.001, 0.01, 0.1, 0.5, 1.0, 1.5, 3.0, 10.0)
+DEFAULT_LRS = SWEEP_LRS
 """The lesson's learning rates. 1.5 is added to the usual list: on the lesson network
 1 still converges and 3 already diverges; the overshooting lies between them."""
-DEFAULT_STEPS = 50
+DEFAULT_STEPS = SWEEP_STEPS
 """Steps per run in the lesson."""
-COMPARE_LRS = (0.01, 3.0)
-"""Where the lesson sets SGD against Adam: a small α (SGD crawls) and a large one (SGD diverges)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -210,20 +209,11 @@ def train_run(
     net = net_factory()
     if start is not None:
         net.set_params(start)
-    opt = make_optimizer(optimizer, lr)
     xa, ta = np.asarray(x, dtype=float), np.asarray(t, dtype=float)
-    losses: list[float] = []
-    predictions: list[float] = []
-    diverged = False
-    for _ in range(max(0, int(steps))):
-        for event in net.train_step(xa, ta, opt):
-            if isinstance(event, LossEvent):
-                losses.append(float(event.loss))
-                predictions.append(float(np.ravel(event.prediction)[0]))
-        loss, first = losses[-1], losses[0]
-        if net.diverged or not math.isfinite(loss) or (first > 0 and loss > BLOWUP * first):
-            diverged = True
-            break
+    first = net.loss_at(xa, ta)
+    run = Training(net, xa, ta, make_optimizer(optimizer, lr), limit=BLOWUP * first if first > 0 else math.inf)
+    predictions = [float(np.ravel(s.prediction)[0]) for s in run.run(steps)]
+    losses, diverged = run.losses, run.diverged
     return Run(optimizer, float(lr), tuple(losses), diverged, label_run(losses, diverged), tuple(predictions))
 
 
@@ -281,3 +271,36 @@ def first_step(
         grad = sum(float(np.abs(g).sum()) for g in grads) / count
         move = sum(float(np.abs(a - b).sum()) for a, b in zip(after, before)) / count
     return FirstStep(optimizer, float(lr), grad, move)
+
+
+@dataclass(frozen=True, slots=True)
+class LessonRuns:
+    """Everything section 5 shows, from the engine.
+
+    Attributes:
+        sgd: one SGD run per learning rate of the lesson.
+        compare: for each comparison α, its SGD run and its Adam run.
+        first_steps: for each comparison α, the first update of SGD and of Adam.
+        target: the lesson example's target.
+    """
+
+    sgd: tuple[Run, ...]
+    compare: tuple[tuple[Run, Run], ...]
+    first_steps: tuple[tuple[FirstStep, FirstStep], ...]
+    target: float
+
+
+@cache
+def lesson_runs() -> LessonRuns:
+    """Section 5's runs: computed once, on the first step that needs them (about 40 ms)."""
+    sgd = tuple(sweep(DEFAULT_LRS))
+    by_lr = {r.lr: r for r in sgd}
+    missing = [lr for lr in COMPARE_LRS if lr not in by_lr]
+    by_lr.update({r.lr: r for r in sweep(missing)} if missing else {})
+    adam = sweep(COMPARE_LRS, optimizer="adam")
+    return LessonRuns(
+        sgd=sgd,
+        compare=tuple((by_lr[float(lr)], a) for lr, a in zip(COMPARE_LRS, adam)),
+        first_steps=tuple((first_step(lr, "sgd"), first_step(lr, "adam")) for lr in COMPARE_LRS),
+        target=float(LESSON_TARGET[0]),
+    )

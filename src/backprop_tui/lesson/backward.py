@@ -1,0 +1,51 @@
+"""Section 4's answer box: reading what a learner typed for dL/dw11, and naming the factor a wrong answer missed."""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+from backprop_tui.renderables.numbers import MINUS, format_number
+
+if TYPE_CHECKING:
+    from backprop_tui.models.lesson import Walk
+
+
+def parse_answer(text: str) -> float | str:
+    """The number the learner typed, or a one-line reason it is not one."""
+    cleaned = text.strip().replace(MINUS, "-").replace(",", ".").replace(" ", "")
+    if not cleaned:
+        return "Type a number first, for example -0.0123."
+    try:
+        value = float(cleaned)
+    except ValueError:
+        return f"“{text.strip()[:20]}” is not a number I can read; type something like -0.0123."
+    if not math.isfinite(value):
+        return "That is not a finite number; the gradient here is small."
+    return value
+
+
+def close_to(value: float, want: float) -> bool:
+    """Within rounding of a careful hand calculation (3 % or 0.00005)."""
+    return abs(value - want) <= 5e-5 + 0.03 * abs(want)
+
+
+def hint(value: float, walk: Walk) -> str:
+    """Which chain-rule factor the answer ``value`` for dL/dw11 seems to have missed."""
+    x1 = walk.x[0]
+    mistakes = (
+        (walk.dL_da1[0] * x1, "You left out σ′(z): the gradient must pass through the sigmoid, "
+         f"a(1 − a) = {format_number(walk.sigma_prime[0])}."),
+        (walk.dL_dz1[0], "Almost: now multiply by the input x1 = "
+         f"{format_number(x1, 2)} that w11 scales."),
+        (-walk.grads["w11"], "The size is right but the sign is flipped: dL/dŷ is negative."),
+        (walk.dL_dy * x1, "Missing two factors: v1 (from ŷ back to h1) and σ′(z) (through the sigmoid)."),
+        (walk.dL_dz1[0] * walk.x[1], "That is w21's gradient: w11 scales x1, not x2."),
+        (walk.dL_dy * walk.params["v1"], "That is dL/da for h1; continue through σ′(z) and then x1."),
+    )
+    for wrong, message in mistakes:
+        if close_to(value, wrong):
+            return message
+    return "Not yet. Build it from the chain: dL/dw11 = dL/dŷ · v1 · σ′(z) · x1."
+
+

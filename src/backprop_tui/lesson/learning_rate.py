@@ -1,0 +1,82 @@
+"""Section 5's fixed words: what α does, each label's rule and heading, and the notes.
+
+The screen fills in the numbers (``{steps}``, ``{converged}`` …) from the runs
+and the thresholds in :mod:`backprop_tui.engine.names`.
+"""
+
+from __future__ import annotations
+
+WHAT_ALPHA_DOES = """\
+Backprop hands every weight its slope dL/dW: which way the loss rises, and \
+how steeply. Training then steps the other way:
+
+    W ← W − α · dL/dW
+
+The learning rate α decides how far each step goes. The slope is measured \
+only at the point where the weights stand, and every step trusts it for its \
+whole length. A tiny α never strays but hardly moves. A big α can carry the \
+weights past the bottom of the valley and up the far side, higher than \
+where they began.
+
+Next: the lesson network of sections 3 and 4 on its one example (loss \
+{first} at the start), trained {steps} steps from the very same starting \
+weights, once for each of {count} learning rates from {lo} to {hi}. Each run \
+is named after what its loss actually did."""
+
+RULES = {
+    "crawling": (
+        "Rule: it never climbed above its start and seldom rose, but after all {steps} steps the loss is "
+        "still above {converged} of its start."
+    ),
+    "converging": "Rule: the loss ended at {converged} of its start or less, and rose on fewer than 1 step in {share}.",
+    "overshooting": (
+        "Rule: the loss climbed above where it started at some step, or rose on at least 1 step in {share}, "
+        "and stayed a number."
+    ),
+    "diverging": (
+        "Rule: the loss stopped being a number, or grew past {blowup} times its start (the run is stopped there), "
+        "or ended over {far}× its start and still climbing."
+    ),
+}
+"""How each label is decided, in words (the numbers come from the engine's thresholds)."""
+
+HEADINGS = {
+    "crawling": "Crawling: steps too small to get anywhere",
+    "converging": "Converging: each step lands lower",
+    "overshooting": "Overshooting: jumping past the bottom",
+    "diverging": "Diverging: every jump bigger than the last",
+}
+
+NOTES = {
+    "crawling": (
+        "Every step heads the right way; it just covers almost no ground. A step is α times the gradient, "
+        "and near a fair fit the gradient is small too, so two small numbers make a tiny one. The usual advice "
+        "for SGD is an α between 0.001 and 0.01: a cautious start, and on this small problem too cautious. "
+        "The right α depends on the problem, so it pays to try a few."
+    ),
+    "converging": (
+        "Big enough to make progress, small enough that every step still lands lower than the one before. "
+        "A larger α gets there in fewer steps, up to a point."
+    ),
+    "overshooting": (
+        "Too big a step flies past the target to where the slope is steeper, so the next step flies further "
+        "still. Such a run may settle, bounce for ever, or tip over into diverging."
+    ),
+    "diverging": (
+        "Each step overshoots by more than the last: the error grows, the gradient grows with the error, and "
+        "the next step grows with the gradient. Nothing breaks that loop. Left running, the loss would grow "
+        "until it no longer fits in the computer's numbers and stops being a number at all; we stop a run "
+        "long before that and call it diverged."
+    ),
+}
+
+ADAM_SMALL = (
+    "SGD's step is α times the gradient, so gentle slopes make short steps. Adam divides each weight's "
+    "gradient by a running average of its own size, so at first every weight moves by about α, however "
+    "gentle or steep its slope."
+)
+ADAM_LARGE = (
+    "SGD's steps grow with its gradients; Adam's stay around α in size however steep the slope, so Adam "
+    "cannot run away. But neither do its steps shrink much near the bottom, so a large α keeps it bouncing. "
+    "An adaptive optimiser makes α less touchy, not irrelevant: Adam's usual default is 0.001."
+)
