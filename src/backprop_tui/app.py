@@ -95,11 +95,17 @@ class BackpropApp(App[None]):
         self.playground = playground
         """A playground share code to open with (the playground screen reads it when it mounts)."""
         self.learner = (learner or login_name()).strip() or "learner"
-        self.store = store
+        notice = None
+        if store is None:
+            from backprop_tui.progress.store import open_store
+
+            store, notice = open_store()
+        self.store: ProgressStore = store
+        """Where progress lives: always a store (in memory, with a notice, if no file can be used)."""
+        self._notice = notice
+        self._told_unsaved = notice is not None  # the notice says it already
         self._last_activity = time.monotonic()
         self._said: dict[str, float] = {}
-        self._told_unsaved = False
-        self._notice: str | None = None
 
     # -- the command palette and notices ---------------------------------------------
 
@@ -133,15 +139,8 @@ class BackpropApp(App[None]):
     def get_default_screen(self) -> Screen:
         """The section to start at is the app's first screen: no empty frame is drawn before it.
 
-        Opens the progress store first (where the learner left off decides the section).
+        Where the learner left off (in the store) decides the section.
         """
-        notice = None
-        if self.store is None:
-            from backprop_tui.progress.store import open_store
-
-            self.store, notice = open_store()
-        self._notice = notice
-        self._told_unsaved = notice is not None  # the notice has said it already
         section, step = self.start_section, 0
         saved = self.store.position(self.learner)
         if section is None and saved is not None and saved[0] in BY_ID:
@@ -170,9 +169,8 @@ class BackpropApp(App[None]):
 
     def on_unmount(self) -> None:
         """Count the last stretch of time and close the store."""
-        if self.store is not None:
-            self.record_activity()
-            self.store.close()
+        self.record_activity()
+        self.store.close()
 
     # -- navigation ----------------------------------------------------------------
 

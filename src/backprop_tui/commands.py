@@ -15,10 +15,18 @@ class SectionCommands(Provider):
     def _commands(self) -> list[tuple[str, str, str]]:
         return [(f"Go to section {s.place} ({s.id})", s.id, f"Jump to section {s.key} (key {s.key})") for s in SECTIONS]
 
+    def _goto(self, section: str) -> None:
+        """Open ``section`` in the lesson app."""
+        from backprop_tui.app import BackpropApp
+
+        app = self.app
+        assert isinstance(app, BackpropApp)
+        app.goto(section)
+
     async def discover(self) -> Hits:
         """List every section when the palette opens."""
         for text, section, help_text in self._commands():
-            yield DiscoveryHit(text, partial(self.app.goto, section), help=help_text)
+            yield DiscoveryHit(text, partial(self._goto, section), help=help_text)
 
     async def search(self, query: str) -> Hits:
         """Sections whose title fuzzily matches ``query``."""
@@ -26,4 +34,4 @@ class SectionCommands(Provider):
         for text, section, help_text in self._commands():
             score = matcher.match(text)
             if score > 0:
-                yield Hit(score, matcher.highlight(text), partial(self.app.goto, section), help=help_text)
+                yield Hit(score, matcher.highlight(text), partial(self._goto, section), help=help_text)

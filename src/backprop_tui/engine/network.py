@@ -97,16 +97,16 @@ def init_params(sizes: Sequence[int], init: str, seed: int) -> list[tuple[Array,
     rng = np.random.default_rng(seed)
     params = []
     for n_in, n_out in zip(sizes[:-1], sizes[1:]):
-        shape = (n_in, n_out)
+        size = (n_in, n_out)
         if init == "xavier":
             limit = math.sqrt(6.0 / (n_in + n_out))
-            W = rng.uniform(-limit, limit, shape)
+            W = rng.uniform(-limit, limit, size)
         elif init == "he":
-            W = rng.normal(0.0, math.sqrt(2.0 / n_in), shape)
+            W = rng.normal(0.0, math.sqrt(2.0 / n_in), size)
         elif init == "normal":
-            W = rng.normal(0.0, 1.0, shape)
+            W = rng.normal(0.0, 1.0, size)
         else:
-            W = rng.uniform(-1.0, 1.0, shape)
+            W = rng.uniform(-1.0, 1.0, size)
         params.append((W, np.zeros(n_out)))
     return params
 
@@ -281,18 +281,21 @@ class MLP:
     ) -> Iterator[EngineEvent]:
         """One whole step: forward, loss, backward, update. Stops after the loss event if it diverged."""
         with np.errstate(all="ignore"):
-            events: list[EngineEvent] = self._forward(x, t)
+            events: list[EngineEvent] = [*self._forward(x, t)]
             if not self.diverged:
                 events += self._backward()
                 events += self._update(optimizer)
         yield from events
 
-    def _forward(self, x: Array | Sequence[float], t: Array | Sequence[float]) -> list[EngineEvent]:
+    def _forward(self, x: Array | Sequence[float], t: Array | Sequence[float]) -> list[ForwardEvent | LossEvent]:
         xa, ta, single = self._as_batch(x, t)
         step = self.step + 1
         self._forward_done = False
         self._grads = None
-        zs, acts, fs, events = [], [], [], []
+        zs: list[Array] = []
+        acts: list[Array] = []
+        fs: list[Array] = []
+        events: list[ForwardEvent | LossEvent] = []
         a = z = xa
         for l, (W, b, act, skip) in enumerate(zip(self.W, self.b, self.activations, self.skips), start=1):
             z = _frozen(a @ W + b)
@@ -312,16 +315,17 @@ class MLP:
         events.append(LossEvent(step, a[0] if single else a, ta[0] if single else ta, loss, self.diverged))
         return events
 
-    def _backward(self) -> list[EngineEvent]:
+    def _backward(self) -> list[BackwardEvent]:
         if not self._forward_done:
             raise RuntimeError("backward() needs a complete forward() first")
         single = self._single
-        zs, acts, fs, t = self._zs, self._as, self._fs, self._t
-        n = self._x.shape[0]
+        zs, acts, fs, t, x = self._zs, self._as, self._fs, self._t, self._x
+        assert t is not None and x is not None
+        n = x.shape[0]
         L = self.depth
         step = self.step + 1
         grads: list[Array] = [None] * (2 * L)  # type: ignore[list-item]
-        events: list[EngineEvent] = []
+        events: list[BackwardEvent] = []
         y, z = acts[-1], zs[-1]
         dL_da = self.loss.dL_dy(y, z, t)
         if n != 1:
@@ -337,7 +341,7 @@ class MLP:
                 dL_dz = dL_da
             else:
                 dL_dz = dL_da * act.df(z, f)
-            a_prev = acts[l - 2] if l > 1 else self._x
+            a_prev = acts[l - 2] if l > 1 else x
             dL_dW = _frozen(a_prev.T @ dL_dz)
             dL_db = _frozen(dL_dz.sum(axis=0))
             grads[2 * l - 2] = dL_dW
@@ -351,7 +355,7 @@ class MLP:
         self._grads = grads
         return events
 
-    def _update(self, optimizer: Optimizer) -> list[EngineEvent]:
+    def _update(self, optimizer: Optimizer) -> list[UpdateEvent]:
         if self._grads is None:
             raise RuntimeError("update() needs a complete backward() first")
         new = optimizer.step(self.params(), self._grads)

@@ -49,7 +49,8 @@ class Anatomy:
 
     def value(self, name: str) -> Vector | Matrix | float:
         """A field by its name in the anatomy (``"z1"``, ``"loss"`` …)."""
-        return getattr(self, name)  # type: ignore[no-any-return]
+        value: Vector | Matrix | float = getattr(self, name)
+        return value
 
 
 def _vector(values: np.ndarray) -> Vector:

@@ -72,7 +72,7 @@ class ChainDiagram:
                 "┌" + "─" * inner + "┐",
                 "│" + node.title.center(inner)[:inner] + "│",
                 "│" + node.expression.center(inner)[:inner] + "│",
-                "│" + (node.value if known else "?").center(inner)[:inner] + "│",
+                "│" + (node.value or "?").center(inner)[:inner] + "│",
                 "└" + "─" * inner + "┘",
             )
             for line, row in zip(boxes, rows):

@@ -19,6 +19,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from rich.console import Console, ConsoleOptions, RenderResult
 from rich.measure import Measurement
@@ -49,8 +50,10 @@ class Series:
     """
 
     name: str
-    xs: Sequence[float]
-    ys: Sequence[float]
+    xs: Sequence[float] | Any
+    """The x values: a sequence of floats or a 1-D numpy array."""
+    ys: Sequence[float] | Any
+    """The y values, likewise."""
     style: StyleType | None = None
     dotted: bool = False
 

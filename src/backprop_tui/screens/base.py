@@ -13,7 +13,7 @@ and so the footer) and resize handling. ``n``/``space``/``right`` moves on
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.console import RenderableType
 from rich.text import Text
@@ -127,7 +127,7 @@ class SectionScreen(Screen[None]):
 
     # -- steps -----------------------------------------------------------------------
 
-    def __init_subclass__(cls, **kwargs: object) -> None:
+    def __init_subclass__(cls, **kwargs: Any) -> None:
         """Check the step table once, when the section is defined: ids unique, drawers present."""
         super().__init_subclass__(**kwargs)
         ids = [s.id for s in cls.STEPS]

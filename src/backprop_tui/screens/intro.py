@@ -132,31 +132,31 @@ class IntroScreen(SectionScreen):
                     "how does L change when x changes?"
                 )
             return text
-        event = self.backward_events[step - self.BACKWARD]
-        if event.index == len(TITLES) - 1:
+        back = self.backward_events[step - self.BACKWARD]
+        if back.index == len(TITLES) - 1:
             return Text.assemble(
                 ("dL/dL = 1", "bold"),
                 "   the loss changes one-for-one with itself: the backward pass starts here.\n\n"
                 "Each step back multiplies in one local slope (written ∂): how much the next box "
                 "moves when this one moves. dL/d· is the product so far.",
             )
-        node = self.chain.nodes[event.index]  # the box after this one: its derivative is the local
-        nxt = self.forward_events[event.index + 1].name
+        node = self.chain.nodes[back.index]  # the box after this one: its derivative is the local
+        nxt = self.forward_events[back.index + 1].name
         local = partial(node.derivative)
         rule = node.derivative.split(" = ", 1)[1]
         text = Text.assemble(
             ("local slope  ", "dim"), (f"{local} = {rule}", "bold"),
-            "" if _is_number(rule) else f" = {fmt(event.local)}", "\n",
-            (f"dL/d{event.name}", "bold"), f" = dL/d{nxt} · {local}"
-            f" = {fmt(event.upstream)} × {fmt(event.local)} = ",
-            (fmt(event.grad), "bold"),
+            "" if _is_number(rule) else f" = {fmt(back.local)}", "\n",
+            (f"dL/d{back.name}", "bold"), f" = dL/d{nxt} · {local}"
+            f" = {fmt(back.upstream)} × {fmt(back.local)} = ",
+            (fmt(back.grad), "bold"),
         )
-        if event.index == 0:
+        if back.index == 0:
             text.append(
-                f"\n\nIf x grew by a tiny ε, L would change by about {fmt(event.grad)}·ε. "
+                f"\n\nIf x grew by a tiny ε, L would change by about {fmt(back.grad)}·ε. "
                 "Backprop does this for every weight of a network, in one sweep."
             )
-        elif event.local < 0:
+        elif back.local < 0:
             text.append("\n\nA negative local slope flips the gradient's sign on the way back.")
         return text
 
