@@ -117,7 +117,7 @@ async def test_overview_shows_each_runs_label_and_final_loss(runs):
 async def test_each_label_step_names_exactly_its_runs(runs, label):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press(*["n"] * (LearningRateScreen.REGIME_START + LABELS.index(label)))
+        await pilot.press(*["n"] * (LearningRateScreen.step_index(label)))
         text = column_from(shown(app, width=120), "Rule:")
         for run in runs:
             mentioned = f"α = {ALPHA[run.lr]}:" in text
@@ -132,7 +132,7 @@ async def test_each_label_step_names_exactly_its_runs(runs, label):
 async def test_the_overshooting_step_shows_the_predictions_jumping(runs):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press(*["n"] * (LearningRateScreen.REGIME_START + LABELS.index("overshooting")))
+        await pilot.press(*["n"] * (LearningRateScreen.step_index("overshooting")))
         text = column_from(shown(app, width=120), "Rule:")
         (run,) = [r for r in runs if r.label == "overshooting"]
         firsts = ", ".join(format_number(p, 2) for p in run.predictions[:7])
@@ -147,7 +147,7 @@ async def test_sgd_against_adam(i):
     sgd, adam = sweep([lr])[0], sweep([lr], optimizer="adam")[0]
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press(*["n"] * (LearningRateScreen.COMPARE_START + i))
+        await pilot.press(*["n"] * (LearningRateScreen.step_index(("adam-small", "adam-large")[i])))
         text = shown(app, width=120)
         assert f"both at α = {ALPHA[lr]}" in text
         for name, run in (("SGD", sgd), ("Adam", adam)):

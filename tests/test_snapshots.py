@@ -6,37 +6,57 @@ and look at the report's pictures before committing them.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 import pytest
+from textual.pilot import Pilot
 
 from backprop_tui.app import BackpropApp
 from backprop_tui.progress.store import ProgressStore
 
-VIEWS = {
-    "intro-start": ("intro", ()),
-    "intro-backward": ("intro", ("n",) * 10),
-    "intro-quick-check-answered": ("intro", ("n",) * 13 + ("a",)),
-    "chain-rule-explorer": ("chain-rule", ("n", "plus", "greater_than_sign")),
-    "chain-rule-paths": ("chain-rule", ("n", "n")),
-    "forward-anatomy": ("forward", ("n",) * 6),
-    "forward-sigmoid": ("forward", ("n",) * 7),
-    "backward-network": ("backward", ()),
-    "backward-dv1": ("backward", ("n", "n")),
-    "backward-your-turn-hint": ("backward", ("n",) * 7 + ("enter", "minus", "0", "full_stop", "0", "2", "4", "7", "enter")),
-    "backward-dz": ("backward", ("n",) * 8),
-    "backward-bars": ("backward", ("n",) * 15),
-    "backward-update": ("backward", ("n",) * 16),
-    "backward-training": ("backward", ("n",) * 17 + ("t", "t", "t")),
-    "finish-results": ("finish", ("n",)),
-    "help": ("forward", ("f1",)),
+VIEWS: dict[str, tuple[str, str | None, tuple[str, ...]]] = {
+    # name: (section, the step to open at by its id, keys pressed there)
+    "intro-start": ("intro", None, ()),
+    "intro-backward": ("intro", "backward-h", ()),
+    "intro-quick-check-answered": ("intro", "check-1", ("a",)),
+    "chain-rule-explorer": ("chain-rule", "explorer", ("plus", "greater_than_sign")),
+    "chain-rule-paths": ("chain-rule", "paths", ()),
+    "forward-anatomy": ("forward", "loss", ()),
+    "forward-sigmoid": ("forward", "activation-sigmoid", ()),
+    "backward-network": ("backward", None, ()),
+    "backward-dv1": ("backward", "v1", ()),
+    "backward-your-turn-hint": ("backward", "your-turn", ("enter", "minus", "0", "full_stop", "0", "2", "4", "7", "enter")),
+    "backward-dz": ("backward", "dz-h1", ()),
+    "backward-bars": ("backward", "bars", ()),
+    "backward-update": ("backward", "update", ()),
+    "backward-training": ("backward", "train", ("t", "t", "t")),
+    "finish-results": ("finish", "results", ()),
+    "help": ("forward", None, ("f1",)),
 }
 
 
+def view(name: str) -> tuple[BackpropApp, Callable[[Pilot[None]], Awaitable[None]]]:
+    """The app of view ``name``, and what to do before the picture is taken: open the step, press the keys."""
+    section, step_id, keys = VIEWS[name]
+
+    async def run_before(pilot: Pilot[None]) -> None:
+        await pilot.pause()
+        if step_id is not None:
+            screen = pilot.app.section_screen
+            assert screen is not None
+            screen.go_to_step(step_id)
+            await pilot.pause()
+            assert screen.step_id == step_id
+        await pilot.press(*keys)
+
+    return BackpropApp(section=section, learner="Ada", store=ProgressStore()), run_before
+
+
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
-@pytest.mark.parametrize("view", list(VIEWS))
-def test_snapshot(snap_compare, view, size):
-    section, keys = VIEWS[view]
-    app = BackpropApp(section=section, learner="Ada", store=ProgressStore())
-    assert snap_compare(app, terminal_size=size, press=list(keys))
+@pytest.mark.parametrize("name", list(VIEWS))
+def test_snapshot(snap_compare, name, size):
+    app, run_before = view(name)
+    assert snap_compare(app, terminal_size=size, run_before=run_before)
 
 
 def test_too_small(snap_compare):
@@ -44,11 +64,10 @@ def test_too_small(snap_compare):
     assert snap_compare(app, terminal_size=(70, 20))
 
 
-@pytest.mark.parametrize("view", ["forward-sigmoid", "finish-results"])
-def test_no_color(snap_compare, monkeypatch, view):
+@pytest.mark.parametrize("name", ["forward-sigmoid", "finish-results"])
+def test_no_color(snap_compare, monkeypatch, name):
     """NO_COLOR: no colour at all, and every meaning still there in words and line styles."""
     monkeypatch.setenv("NO_COLOR", "1")
-    section, keys = VIEWS[view]
-    app = BackpropApp(section=section, learner="Ada", store=ProgressStore())
+    app, run_before = view(name)
     assert app.no_color
-    assert snap_compare(app, terminal_size=(80, 24), press=list(keys))
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
