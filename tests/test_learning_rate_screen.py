@@ -195,19 +195,21 @@ async def test_runs_that_are_not_numbers_are_shown_as_diverged(monkeypatch):
 
 
 async def test_runs_are_computed_only_when_the_section_is_opened():
-    learning_rate.lesson_runs.cache_clear()
+    from backprop_tui.models import sweep as model
+
+    model.lesson_runs.cache_clear()
     app = BackpropApp(section="forward", learner="Ada", store=ProgressStore())
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("n", "n", "1", "2")
         await pilot.pause()
-        assert learning_rate.lesson_runs.cache_info().misses == 0
+        assert model.lesson_runs.cache_info().misses == 0
         await pilot.press("5")
         await pilot.pause()
         assert app.section_screen.SECTION_ID == "learning-rate"
         await pilot.press("n")
-        assert learning_rate.lesson_runs.cache_info().misses == 1
+        assert model.lesson_runs.cache_info().misses == 1
         await pilot.press("3", "5", "n", "n")
-        assert learning_rate.lesson_runs.cache_info().misses == 1  # computed once, then kept
+        assert model.lesson_runs.cache_info().misses == 1  # computed once, then kept
 
 
 async def test_a_taller_terminal_gets_a_taller_plot():
