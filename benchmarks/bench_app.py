@@ -596,7 +596,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--one-shot", action="store_true", help="poll with a `tmux capture-pane` process per call, not the control client")
     parser.add_argument("--no-startup", action="store_true", help="skip the first-frame part")
     parser.add_argument("--no-steps", action="store_true", help="skip the step-key part")
+    parser.add_argument("--size", default="80x24", help="terminal size WxH of every tmux session (default: 80x24)")
     args = parser.parse_args(argv)
+
+    global WIDTH, HEIGHT
+    try:
+        WIDTH, HEIGHT = (int(n) for n in args.size.lower().split("x"))
+    except ValueError:
+        parser.error(f"--size: expected WxH such as 120x40, not {args.size!r}")
 
     python = sys.executable
     script = str(Path(python).parent / "backprop-tui")
@@ -646,7 +653,7 @@ def run_startup(tmux: Tmux, python: str, script: str, minimal: Path, workdir: Pa
                     shlex.join([script, "--section", "intro", "--name", "bench"]),
                     "Why backpropagation matters", lesson_home=True)
     launches = [floor, mini, lesson]
-    print("== 1. First frame: process start -> first frame seen by capture-pane (tmux 80x24) ==")
+    print(f"== 1. First frame: process start -> first frame seen by capture-pane (tmux {WIDTH}x{HEIGHT}) ==")
     print("commands (BACKPROP_TUI_HOME=<fresh temp dir> for backprop-tui; SOCKET is private to this run):")
     for l in launches:
         env = {"BACKPROP_TUI_HOME": "HOME"} if l.lesson_home else {}
@@ -742,7 +749,7 @@ def run_startup(tmux: Tmux, python: str, script: str, minimal: Path, workdir: Pa
 def run_steps(tmux: Tmux, python: str, script: str, workdir: Path, args: argparse.Namespace,
               cap: float, send: float) -> None:
     command = shlex.join([script, "--section", "SECTION", "--name", "bench"]).replace("SECTION", "{section}")
-    print("== 2. Step key -> redrawn pane (tmux 80x24) ==")
+    print(f"== 2. Step key -> redrawn pane (tmux {WIDTH}x{HEIGHT}) ==")
     print("commands (fresh BACKPROP_TUI_HOME per session):")
     print(f"  {tmux.command_line(*tmux.new_args('NAME', command.format(section='|'.join(args.sections)), {'BACKPROP_TUI_HOME': 'HOME'}))}")
     print(f"  then per key: `send-keys -t NAME n|p|1|3`; poll `capture-pane -p -t NAME` until the pane differs")

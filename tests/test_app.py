@@ -372,3 +372,34 @@ async def test_high_contrast_theme_is_offered_and_applies():
         app.theme = "high-contrast"
         await pilot.pause()
         assert app.current_theme.background == "#000000"
+
+
+async def test_meanings_take_the_themes_colours_and_the_screen_is_redrawn_with_them():
+    from rich.color import Color as RichColor
+
+    from backprop_tui.renderables.palette import style
+
+    def colour_of(meaning: str) -> RichColor | None:
+        return app.console.get_style(style(meaning)).color
+
+    app = make_app(section="backward")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.section_screen
+        screen.go_to_step("bars")
+        await pilot.pause()
+        assert colour_of("critical") == RichColor.parse("red") and colour_of("healthy") == RichColor.parse("green")
+        def styles_of_blamed() -> set[object]:
+            work = screen.query_one("#work")
+            lines = [work.render_line(y) for y in range(work.size.height)]
+            return {seg.style.color for line in lines for seg in line if seg.text.strip() == "blamed" and seg.style}
+
+        drawn = styles_of_blamed()
+        app.theme = "high-contrast"
+        await pilot.pause()
+        variables = app.get_css_variables()
+        assert colour_of("critical") == RichColor.parse(variables["error"]) != RichColor.parse("red")
+        assert colour_of("praised") == RichColor.parse(variables["success"])
+        assert styles_of_blamed() == {colour_of("blamed")} != drawn  # the bars on show took the new colours
+        app.theme = "textual-dark"
+        await pilot.pause()
+        assert colour_of("critical") == RichColor.parse("red")

@@ -17,6 +17,7 @@ from rich.segment import Segment
 
 from backprop_tui.engine.health import classify
 from backprop_tui.renderables.bars import GradientBar, HealthBar
+from backprop_tui.renderables import palette
 from backprop_tui.renderables.numbers import format_number, signed
 from backprop_tui.renderables.plot import LinePlot, Mark, Series, function_series
 
@@ -32,8 +33,8 @@ def render(renderable: RenderableType, width: int = 80) -> list[str]:
 
 
 def segments(renderable: RenderableType, width: int = 80) -> list[Segment]:
-    """The renderable's segments (with styles) on a true-colour console."""
-    console = Console(width=width, file=io.StringIO(), color_system="truecolor")
+    """The renderable's segments (with styles) on a true-colour console with the default meaning colours."""
+    console = Console(width=width, file=io.StringIO(), color_system="truecolor", theme=palette.THEME)
     return list(console.render(renderable))
 
 

@@ -8,12 +8,14 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from textual.app import App, SystemCommand
-from textual.screen import Screen
 from textual.binding import Binding
+from textual.color import Color, ColorParseError
+from textual.screen import Screen
 from textual.theme import Theme
 
 from backprop_tui.commands import SectionCommands
 from backprop_tui.lesson.sections import BY_ID, SECTION_IDS, SECTIONS, neighbour
+from backprop_tui.renderables import palette
 from backprop_tui.screens import screen_class
 
 if TYPE_CHECKING:
@@ -36,6 +38,9 @@ HIGH_CONTRAST = Theme(
     dark=True,
 )
 """Pure colours on black, for projectors and tired eyes (also in the palette's theme list)."""
+
+DEFAULT_THEME = "textual-dark"
+"""The theme the app starts in (Textual's default)."""
 
 WARM_UP_AFTER = 0.5
 """Seconds after start-up to import the engine in the background."""
@@ -106,6 +111,7 @@ class BackpropApp(App[None]):
         self._told_unsaved = notice is not None  # the notice says it already
         self._last_activity = time.monotonic()
         self._said: dict[str, float] = {}
+        self.console.push_theme(palette.THEME)  # meanings' colours (see renderables/palette.py)
 
     # -- the command palette and notices ---------------------------------------------
 
@@ -154,6 +160,7 @@ class BackpropApp(App[None]):
     def on_mount(self) -> None:
         """Say what went wrong opening the store, if anything; count the first visit; warm up."""
         self.register_theme(HIGH_CONTRAST)
+        self.theme_changed_signal.subscribe(self, self._recolour)
         if self._notice:
             self.notify(self._notice, severity="warning", timeout=12)
         screen = self.section_screen
@@ -163,6 +170,33 @@ class BackpropApp(App[None]):
         # The engine (and numpy) load in the background once the first frame is out, so the
         # first step that needs them does not wait a quarter of a second.
         self.set_timer(WARM_UP_AFTER, self._warm_up)
+
+    def meaning_colours(self) -> dict[str, str]:
+        """Each meaning's colour in the current theme: the terminal's ANSI colours in the default
+        theme, the theme's own success, warning, error, primary … colours in any other."""
+        if self.theme == DEFAULT_THEME:
+            return dict(palette.COLOURS)
+        variables = self.get_css_variables()
+        background = Color.parse(variables.get("background", "#000000"))
+        colours = {}
+        for meaning, role in palette.THEME_ROLES.items():
+            try:
+                colour = Color.parse(variables[role])
+            except (KeyError, ColorParseError):
+                colours[meaning] = palette.COLOURS[meaning]
+                continue
+            if colour.a < 1:  # a translucent colour, as it shows on the background
+                colour = background.blend(colour.with_alpha(1), colour.a)
+            colours[meaning] = colour.hex6
+        return colours
+
+    def _recolour(self, theme: Theme) -> None:
+        """A new theme: the meanings take its colours, and the section on show is drawn again with them."""
+        self.console.pop_theme()
+        self.console.push_theme(palette.rich_theme(self.meaning_colours()))
+        screen = self.section_screen
+        if screen is not None and screen.is_mounted and screen.question is None:
+            screen.redraw()
 
     def _warm_up(self) -> None:
         self.run_worker(_import_engine, thread=True, exclusive=True, group="warm-up", exit_on_error=False)

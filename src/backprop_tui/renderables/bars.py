@@ -23,7 +23,7 @@ from rich.text import Text
 
 from backprop_tui.engine.names import HEALTH_LABELS, health_class
 from backprop_tui.renderables.numbers import format_number, signed
-from backprop_tui.renderables.palette import colour
+from backprop_tui.renderables.palette import style
 
 EIGHTHS = " ▏▎▍▌▋▊▉"
 FULL = "█"
@@ -88,18 +88,18 @@ class GradientBar(_OneLine):
         g = float(self.gradient)
         scale = float(self.scale)
         if math.isnan(g):
-            hue, word, bar = colour("critical"), "diverged", blocks(2.0, self.width)
+            hue, bold, word, bar = style("critical"), style("critical", bold=True), "diverged", blocks(2.0, self.width)
         elif g == 0:
-            hue, word, bar = "dim", NO_BLAME, "—".ljust(max(1, self.width))
+            hue, bold, word, bar = "dim", "bold dim", NO_BLAME, "—".ljust(max(1, self.width))
         else:
             word = BLAMED if g > 0 else PRAISED
-            hue = colour(word)
+            hue, bold = style(word), style(word, bold=True)
             fraction = abs(g) / scale if math.isfinite(scale) and scale > 0 else 2.0
             bar = blocks(fraction if math.isfinite(fraction) else 2.0, self.width)
         text = Text(f"{self.name} ")
         text.append(bar, style=hue)
         text.append(" ")
-        text.append(word.ljust(WORD_WIDTH), style=f"bold {hue}")
+        text.append(word.ljust(WORD_WIDTH), style=bold)
         text.append(f" {signed(g) if g else format_number(g)}")
         if self.numeric is not None:
             text.append(f"  FD {signed(self.numeric)}", style="dim")
@@ -135,11 +135,10 @@ class HealthBar(_OneLine):
     def line(self) -> Text:
         """label, bar, class word, magnitude, dead units."""
         status = health_class(self.magnitude)
-        hue = colour(status)
         text = Text(f"{self.label} ")
-        text.append(blocks(self.fraction(), self.width), style=hue)
+        text.append(blocks(self.fraction(), self.width), style=style(status))
         text.append(" ")
-        text.append(HEALTH_LABELS[status].ljust(LABEL_WIDTH), style=f"bold {hue}")
+        text.append(HEALTH_LABELS[status].ljust(LABEL_WIDTH), style=style(status, bold=True))
         text.append(f" {format_number(self.magnitude)}")
         if self.dead is not None:
             count, total = self.dead

@@ -28,8 +28,10 @@ from rich.style import StyleType
 from rich.text import Text
 
 from backprop_tui.renderables.numbers import format_number
+from backprop_tui.renderables.palette import style
 
-PALETTE = ("cyan", "magenta", "yellow", "green", "blue", "red")
+PALETTE = tuple(style(f"pick{k}") for k in range(1, 5))
+"""Colours of series that name none, in turn."""
 MARK_GLYPH = "●"
 AXIS_STYLE = "dim"
 MIN_WIDTH = 20

@@ -25,7 +25,7 @@ from backprop_tui.lesson.backward import close_to, hint, parse_answer
 from backprop_tui.renderables.bars import GradientBar
 from backprop_tui.renderables.lesson_network import network_diagram, param_table
 from backprop_tui.renderables.numbers import format_number
-from backprop_tui.renderables.palette import colour
+from backprop_tui.renderables.palette import style
 from backprop_tui.renderables.plot import LinePlot, Series
 from backprop_tui.screens.base import SectionScreen, index_of, step
 
@@ -180,12 +180,12 @@ class BackwardScreen(SectionScreen):
         elif close_to(parsed, want):
             self.answered_right = True
             self.answer_message = Text.assemble(
-                ("✓ Right: ", f"bold {colour('right')}"),
+                ("✓ Right: ", style("right", bold=True)),
                 f"dL/dw11 = {format_number(want)}. You just did backprop by hand. Press n to see it worked out.",
             )
             self.set_focus(None)
         else:
-            self.answer_message = Text.assemble(("✗ ", f"bold {colour('wrong')}"), hint(parsed, self.walk))
+            self.answer_message = Text.assemble(("✗ ", style("wrong", bold=True)), hint(parsed, self.walk))
         self.query_one("#feedback", Static).update(self.answer_message)
 
     # -- drawing -------------------------------------------------------------------------------------
@@ -331,7 +331,7 @@ class BackwardScreen(SectionScreen):
         steps = list(range(len(self.losses)))
         finite = [v for v in self.losses if math.isfinite(v)]
         top = max(finite, default=1.0) or 1.0
-        plot = LinePlot([Series("loss", steps, self.losses, "bold cyan")], height=9, x_label="step", y_range=(0.0, top))
+        plot = LinePlot([Series("loss", steps, self.losses, style("loss", bold=True))], height=9, x_label="step", y_range=(0.0, top))
         last = self.losses[-1]
         words = Text.assemble(
             f"After {len(self.losses) - 1} steps: loss ", (f(last), "bold"), f" (it started at {f(self.losses[0])}).",

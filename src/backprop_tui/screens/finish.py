@@ -16,8 +16,8 @@ from textual.widgets import Static
 
 from backprop_tui.lesson.sections import SECTIONS
 from backprop_tui.lesson.texts import TAKEAWAY
+from backprop_tui.renderables.palette import style
 from backprop_tui.screens.base import SectionScreen, step
-
 
 MAX_MISSING = 4
 """At most this many unfinished items are listed; the rest are counted."""
@@ -123,5 +123,5 @@ class FinishScreen(SectionScreen):
 def tick(key: int, title: str, done: bool) -> Text:
     """``✓ 3 Forward pass`` or ``· 3 Forward pass (not yet)``: the word carries it without colour."""
     if done:
-        return Text.assemble(("✓ ", "bold green"), f"{key} {title}")
+        return Text.assemble(("✓ ", style("done", bold=True)), f"{key} {title}")
     return Text.assemble(("· ", "dim"), f"{key} {title}", (" (not yet)", "dim"))

@@ -15,10 +15,11 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from backprop_tui.renderables.numbers import format_number
-from backprop_tui.renderables.plot import LinePlot, Mark, Series
 from backprop_tui.lesson.forward import ANATOMY, FORWARD_STEPS, GALLERY, GalleryEntry
 from backprop_tui.lesson.texts import LAYER
+from backprop_tui.renderables.numbers import format_number
+from backprop_tui.renderables.palette import style
+from backprop_tui.renderables.plot import LinePlot, Mark, Series
 from backprop_tui.screens.base import SectionScreen, index_of, step
 
 if TYPE_CHECKING:
@@ -148,8 +149,8 @@ class ForwardScreen(SectionScreen):
         curve = activation_curve(entry.name)
         plot = LinePlot(
             [
-                Series(f"{entry.short}(z)", curve.z, curve.a, "bold cyan"),
-                Series("slope (derivative)", curve.z, curve.slope, "bold yellow", dotted=True),
+                Series(f"{entry.short}(z)", curve.z, curve.a, style("curve", bold=True)),
+                Series("slope (derivative)", curve.z, curve.slope, style("slope", bold=True), dotted=True),
             ],
             height=9,
             x_range=Z_RANGE,

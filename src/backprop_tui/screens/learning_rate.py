@@ -20,7 +20,7 @@ from rich.text import Text
 from backprop_tui.engine.names import BLOWUP, CONVERGED, FAR_ABOVE, RISE, RISE_SHARE, RUN_LABELS
 from backprop_tui.lesson.learning_rate import ADAM_LARGE, ADAM_SMALL, HEADINGS, NOTES, RULES, WHAT_ALPHA_DOES
 from backprop_tui.renderables.numbers import format_number
-from backprop_tui.renderables.palette import colour
+from backprop_tui.renderables.palette import style
 from backprop_tui.renderables.plot import LinePlot, Series
 from backprop_tui.screens.base import SectionScreen, index_of, step
 
@@ -29,14 +29,14 @@ if TYPE_CHECKING:
 
 REGIMES = RUN_LABELS
 """The labels in the order the section walks through them."""
-REGIME_STYLES = {label: colour(label) for label in REGIMES}
+REGIME_STYLES = {label: style(label) for label in REGIMES}
 """The overview colours each run by its label (the legend names the label too)."""
 DOTTED_REGIMES = frozenset({"overshooting"})
 """Drawn dotted in the overview, so the two falling families differ without colour too."""
-HIGHLIGHT_STYLES = ("bold cyan", "bold magenta", "bold yellow", "bold green")
+HIGHLIGHT_STYLES = tuple(style(f"pick{k}", bold=True) for k in range(1, 5))
 """The runs a step is about, in order; the others are drawn dim behind them."""
-OTHER_STYLE = "grey42"
-OPTIMIZER_STYLES = {"sgd": "bold cyan", "adam": "bold magenta"}
+OTHER_STYLE = style("other")
+OPTIMIZER_STYLES = {name: style(name, bold=True) for name in ("sgd", "adam")}
 OPTIMIZER_NAMES = {"sgd": "SGD", "adam": "Adam"}
 
 FLOOR_EXP = -12
