@@ -105,11 +105,11 @@ def test_health_classes_at_their_boundaries(g, status):
 
 
 def test_health_labels_and_colours_follow_the_contract():
-    from backprop_tui.renderables.palette import colour
+    from backprop_tui.renderables.palette import COLOURS
 
-    assert (HEALTHY.label, colour(HEALTHY.name)) == ("OK", "green")
-    assert (WARNING.label, colour(WARNING.name)) == ("Warn", "yellow")
-    assert (CRITICAL.label, colour(CRITICAL.name)) == ("Bad", "red")
+    assert (HEALTHY.label, COLOURS[HEALTHY.name]) == ("OK", "green")
+    assert (WARNING.label, COLOURS[WARNING.name]) == ("Warn", "yellow")
+    assert (CRITICAL.label, COLOURS[CRITICAL.name]) == ("Bad", "red")
 
 
 def test_dead_units_on_a_constructed_case():

@@ -297,10 +297,9 @@ class MLP:
         fs: list[Array] = []
         events: list[ForwardEvent | LossEvent] = []
         a = z = xa
-        for l, (W, b, act, skip) in enumerate(zip(self.W, self.b, self.activations, self.skips), start=1):
-            z = _frozen(a @ W + b)
-            f = _frozen(act.f(z))
-            a = _frozen(f + a) if skip else f
+        for l, (z, f, a) in enumerate(self._layers(xa), start=1):
+            for arr in (z, f, a):
+                _frozen(arr)
             zs.append(z)
             acts.append(a)
             fs.append(f)
@@ -369,6 +368,17 @@ class MLP:
             self.diverged = True
         return [UpdateEvent(self.step, l, W, b) for l, (W, b) in enumerate(zip(self.W, self.b), start=1)]
 
+    def _layers(self, a: Array) -> Iterator[tuple[Array, Array, Array]]:
+        """The forward pass itself, layer by layer from the batch ``a``: each layer's ``(z, f(z), a)``.
+
+        ``a`` is ``f(z) + a_prev`` on a skip layer, ``f(z)`` itself otherwise. Call inside ``np.errstate``.
+        """
+        for W, b, act, skip in zip(self.W, self.b, self.activations, self.skips):
+            z = a @ W + b
+            f = act.f(z)
+            a = f + a if skip else f
+            yield z, f, a
+
     # -- without events (finite differences, quick evaluation) ---------------
 
     def predict(self, x: Array | Sequence[float]) -> Array:
@@ -376,20 +386,17 @@ class MLP:
         xa = np.asarray(x, dtype=float)
         a = xa.reshape(1, -1) if xa.ndim == 1 else xa
         with np.errstate(all="ignore"):
-            for W, b, act, skip in zip(self.W, self.b, self.activations, self.skips):
-                f = act.f(a @ W + b)
-                a = f + a if skip else f
+            for _z, _f, a in self._layers(a):
+                pass
         return a[0] if xa.ndim == 1 else a
 
     def loss_at(self, x: Array | Sequence[float], t: Array | Sequence[float]) -> float:
         """The loss for ``x`` and ``t`` with the current parameters; no events, no state change."""
         xa, ta, _ = self._as_batch(x, t)
-        a = xa
-        z = xa
+        a = z = xa
         with np.errstate(all="ignore"):
-            for W, b, act, skip in zip(self.W, self.b, self.activations, self.skips):
-                z = a @ W + b
-                a = act.f(z) + a if skip else act.f(z)
+            for z, _f, a in self._layers(xa):
+                pass
             return self.loss.value(a, z, ta)
 
     def gradients(self, x: Array | Sequence[float], t: Array | Sequence[float]) -> list[Array]:
