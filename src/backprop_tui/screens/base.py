@@ -219,12 +219,16 @@ class SectionScreen(Screen[None]):
         self._refresh_keys()
 
     def _refresh_keys(self) -> None:
-        """Redraw the footer only when the keys that work have changed: it is the costliest repaint."""
+        """Redraw the footer only when the keys it shows have changed: it is the costliest repaint.
+
+        Keys the footer never shows (``show=False``) are left out: whether they work is asked
+        afresh at every key press, and a change in them would redraw the footer for nothing.
+        """
         enabled = frozenset(
             binding.action
             for bindings in self._bindings.key_to_bindings.values()
             for binding in bindings
-            if self.check_action(binding.action.partition("(")[0], ())
+            if binding.show and self.check_action(binding.action.partition("(")[0], ())
         )
         if enabled != self._enabled_keys:
             self._enabled_keys = enabled
