@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import subprocess
 import sys
@@ -13,7 +14,7 @@ import pytest
 
 from backprop_tui.lesson.quiz import QUESTIONS, questions_for
 from backprop_tui.lesson.sections import SECTION_IDS
-from backprop_tui.progress import store as store_module
+from backprop_tui.progress import schema
 from backprop_tui.progress.store import (
     DB_NAME,
     SCHEMA_VERSION,
@@ -173,7 +174,7 @@ def test_close_is_idempotent_and_later_calls_do_not_raise(db):
 
 
 def test_locked_beyond_the_timeout_skips_the_write_and_keeps_going(db, monkeypatch):
-    monkeypatch.setattr(store_module, "BUSY_TIMEOUT_MS", 50)
+    monkeypatch.setattr(schema, "BUSY_TIMEOUT_MS", 50)  # read at each connect
     with open_ok(db) as store:
         store.add_time("ada", 1.0)
         other = sqlite3.connect(db, isolation_level=None)
@@ -254,37 +255,64 @@ def test_threads_with_their_own_stores_lose_nothing(db):
 
 
 WRITER = """
-import json, sys
+import json, sys, time
 from pathlib import Path
 from backprop_tui.progress.store import ProgressStore
 path, k, n = Path(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
 with ProgressStore(path) as store:
+    print("ready", flush=True)
+    sys.stdin.read()  # the starting gun: returns for every writer at once, when the test closes the pipe
+    start = time.monotonic()
     for i in range(n):
         store.add_time("ada", 0.5)
         store.visit("ada", f"p{k}-{i % 5}")
         store.record_answer("ada", f"p{k}-{i}", "a", True)
         store.record_answer("ada", "shared", "b", False)
         store.set_position("ada", "health", i)
-    print(json.dumps(store.last_error))
+    end = time.monotonic()
+    print(json.dumps({"error": store.last_error, "start": start, "end": end}))
 """
 
 
 def test_processes_writing_at_once_lose_nothing(db):
+    """Writers in separate processes, released together, hammer the same counters.
+
+    Each writer opens its store (imports, connection, schema check) and says
+    ``ready``; only when all are ready does the test close the pipe they all
+    wait on, so they start writing within a moment of each other and their
+    writes interleave for the whole run (checked below with their start and end
+    times). Without that, one writer could finish before the next had even
+    imported the store, and a lost update would slip through.
+    """
     open_ok(db).close()
     procs, n = 3, 200
-    running = [
-        subprocess.Popen(
-            [sys.executable, "-c", WRITER, str(db), str(k), str(n)],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        for k in range(procs)
-    ]
+    gun_read, gun_write = os.pipe()
+    try:
+        running = [
+            subprocess.Popen(
+                [sys.executable, "-c", WRITER, str(db), str(k), str(n)],
+                stdin=gun_read,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            for k in range(procs)
+        ]
+    finally:
+        os.close(gun_read)
+    try:
+        for proc in running:
+            assert proc.stdout is not None
+            assert proc.stdout.readline() == "ready\n", proc.communicate(timeout=60)[1]
+    finally:
+        os.close(gun_write)  # fire (or, if a writer failed to start, let the others go home)
+    reports = []
     for proc in running:
         out, err = proc.communicate(timeout=120)
         assert proc.returncode == 0, err
-        assert json.loads(out) is None, out  # no "database is locked", nothing at all
+        reports.append(json.loads(out))
+    assert [r["error"] for r in reports] == [None] * procs  # no "database is locked", nothing at all
+    assert max(r["start"] for r in reports) < min(r["end"] for r in reports), "the writers never overlapped"
     with open_ok(db) as store:
         assert store.seconds("ada") == procs * n * 0.5
         assert store.visited("ada") == {f"p{k}-{j}" for k in range(procs) for j in range(5)}

@@ -1,0 +1,80 @@
+"""The typed rows the progress store hands out (frozen dataclasses), and reading its time stamps."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+"""The ``last_active`` of a learner whose time stamp can't be read (a hand-edited file)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """A learner's answers to one quick check.
+
+    Attributes:
+        choice: the first letter chosen (the one scored).
+        correct: whether that first choice was right.
+        last: the latest letter chosen.
+        attempts: how many times the learner answered.
+    """
+
+    choice: str
+    correct: bool
+    last: str
+    attempts: int
+
+
+@dataclass(frozen=True, slots=True)
+class CertificateRecord:
+    """The certificate issued to a learner, as recorded in the store."""
+
+    learner: str
+    code: str
+    issued_at: str
+    svg_path: Path
+    txt_path: Path
+    score: int
+    total: int
+
+
+@dataclass(frozen=True, slots=True)
+class LearnerRow:
+    """One learner as the teacher's class view shows it (DESIGN §5's columns but ``connected``).
+
+    Attributes:
+        name: the learner's name (the SSH user name in a classroom).
+        section: the id of the section where the learner is now, or ``None`` if no
+            place has been saved yet (the lesson would open at its start).
+        step: the step within that section (0 with no saved place).
+        first_try_right: how many of the lesson's quick checks were answered right
+            on the first try (the score on the finish screen and the certificate).
+        answered: how many of the lesson's quick checks have an answer. Answers to
+            questions no longer in the lesson count in neither number.
+        exercises_solved: how many exercises the learner has solved. The store keeps
+            no record of exercises yet (the typed answer of section 4 is not saved),
+            so this is 0 for every learner until something records them.
+        hand_raised: whether the learner's hand is up (see ``ProgressStore.set_hand``).
+        last_active: when the learner last did anything the store saw (a step, an
+            answer, time counted, a hand raised), timezone-aware, in UTC.
+    """
+
+    name: str
+    section: str | None
+    step: int
+    first_try_right: int
+    answered: int
+    exercises_solved: int
+    hand_raised: bool
+    last_active: datetime
+
+
+def parse_utc(text: object) -> datetime:
+    """A stored time stamp as an aware UTC datetime (naive ones are taken as UTC; unreadable: :data:`EPOCH`)."""
+    try:
+        moment = datetime.fromisoformat(str(text))
+    except ValueError:
+        return EPOCH
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
