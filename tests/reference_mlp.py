@@ -9,8 +9,20 @@ Conventions (layer 0 is the input, layers are numbered 1..L)::
 
     z_l = a_{l-1} . W_l + b_l        W_l has shape (n_{l-1}, n_l)
     a_l = f_l(z_l)
-    mse = sum 0.5 * (y - t)^2
+    mse = sum 0.5 * (y - t)^2        (summed over the output neurons)
     bce = -sum [t * log(y) + (1 - t) * log(1 - y)]
+
+A batch of n samples (the engine's ``MLP`` with 2-D inputs; the command itself
+takes one sample) is scored by the mean of the per-sample losses,
+
+    L = (1/n) * sum_s L_s,
+
+and every gradient is of that mean.  Each sample gets its own scalar graph
+over the same weight nodes, so dL/dW_l and dL/db_l add up over the samples
+and dL/dz_l, dL/da_l of one sample are 1/n of that sample's own gradients.
+
+With ``residual=True`` a hidden layer whose width equals its input's adds its
+input to its output, a_l = f_l(z_l) + a_{l-1} (never the output layer).
 """
 
 from __future__ import annotations
@@ -52,7 +64,7 @@ class Value:
         self.parents = parents
 
     @staticmethod
-    def lift(x) -> "Value":
+    def lift(x) -> Value:
         return x if isinstance(x, Value) else Value(x)
 
     # d(u+v)/du = 1, d(u+v)/dv = 1
@@ -224,11 +236,21 @@ def _grads(values) -> list:
     return [_num(v.grad) for v in values]
 
 
+def _rows(values_per_sample, batch: bool, view) -> list:
+    """One row per sample for a batch, or the lone sample's row."""
+    rows = [view(v) for v in values_per_sample]
+    return rows if batch else rows[0]
+
+
 def reference_trace(params, layers, activations, loss, x, target, lr, steps,
-                    optimizer="sgd", clip=None, l2=None) -> list[dict]:
+                    optimizer="sgd", clip=None, l2=None, residual=False) -> list[dict]:
     """Events (without ``init``) that ``backprop-tui trace`` prints for a run.
 
     ``params`` is the ``init`` event's list of ``{"W": n_{l-1} x n_l, "b": n_l}``.
+    ``x`` and ``target`` are one sample (flat lists), or a batch: lists of
+    per-sample rows, in which case every per-neuron field (z, a, prediction,
+    target, dL_da, dL_dz) is a list of rows and the loss is the mean over the
+    samples (see the module docstring).
     Per step: forward (layers 1..L), loss, backward (L..1, plain loss gradients),
     update (1..L).  The update uses g_W + l2 W for weights (biases unchanged),
     then clips the global norm like torch's clip_grad_norm_
@@ -241,32 +263,49 @@ def reference_trace(params, layers, activations, loss, x, target, lr, steps,
     for l, (Wl, bl) in enumerate(zip(W, b)):
         assert len(Wl) == layers[l] and all(len(r) == layers[l + 1] for r in Wl)
         assert len(bl) == layers[l + 1]
-    opt = Optimizer(optimizer, lr, sum(n * m + m for n, m in zip(layers, layers[1:])))
+    batch = bool(x) and isinstance(x[0], (list, tuple))
+    xs = [[float(v) for v in row] for row in x] if batch else [[float(v) for v in x]]
+    ts = [[float(v) for v in row] for row in target] if batch else [[float(v) for v in target]]
+    n = len(xs)
+    assert n >= 1 and len(ts) == n
+    assert all(len(r) == layers[0] for r in xs) and all(len(r) == layers[-1] for r in ts)
+    depth = len(activations)
+    skips = [residual and l < depth - 1 and layers[l] == layers[l + 1] for l in range(depth)]
+    opt = Optimizer(optimizer, lr, sum(k * m + m for k, m in zip(layers, layers[1:])))
     events: list[dict] = []
     for step in range(1, steps + 1):
         Wv = [[[Value(w) for w in row] for row in Wl] for Wl in W]
         bv = [[Value(v) for v in bl] for bl in b]
-        a = [Value(v) for v in x]
-        zs, acts = [], []
-        for l, act in enumerate(activations):
-            z = [sum((a[i] * Wv[l][i][j] for i in range(len(a))), bv[l][j])
-                 for j in range(len(bv[l]))]
-            a = [getattr(zj, act)() for zj in z]
-            zs.append(z)
-            acts.append(a)
+        # zs[s][l], acts[s][l]: sample s, layer l + 1
+        zs: list[list[list[Value]]] = [[] for _ in range(n)]
+        acts: list[list[list[Value]]] = [[] for _ in range(n)]
+        for s, xrow in enumerate(xs):
+            a = [Value(v) for v in xrow]
+            for l, act in enumerate(activations):
+                z = [sum((a[i] * Wv[l][i][j] for i in range(len(a))), bv[l][j])
+                     for j in range(len(bv[l]))]
+                f = [getattr(zj, act)() for zj in z]
+                a = [fj + aj for fj, aj in zip(f, a)] if skips[l] else f
+                zs[s].append(z)
+                acts[s].append(a)
+        for l in range(depth):
             events.append({"event": "forward", "step": step, "layer": l + 1,
-                           "z": _data(z), "a": _data(a)})
-        L = loss_value(a, target, loss)
-        ev = {"event": "loss", "step": step, "prediction": _data(a),
-              "target": [float(t) for t in target], "loss": _num(L.data)}
+                           "z": _rows((zs[s][l] for s in range(n)), batch, _data),
+                           "a": _rows((acts[s][l] for s in range(n)), batch, _data)})
+        per_sample = [loss_value(acts[s][-1], ts[s], loss) for s in range(n)]
+        L = per_sample[0] if n == 1 else sum(per_sample[1:], per_sample[0]) * (1.0 / n)
+        ev = {"event": "loss", "step": step,
+              "prediction": _rows((acts[s][-1] for s in range(n)), batch, _data),
+              "target": ts if batch else ts[0], "loss": _num(L.data)}
         events.append(ev)
         if not math.isfinite(L.data):
             ev["diverged"] = True
             break
         L.backward()
-        for l in reversed(range(len(activations))):
+        for l in reversed(range(depth)):
             events.append({"event": "backward", "step": step, "layer": l + 1,
-                           "dL_da": _grads(acts[l]), "dL_dz": _grads(zs[l]),
+                           "dL_da": _rows((acts[s][l] for s in range(n)), batch, _grads),
+                           "dL_dz": _rows((zs[s][l] for s in range(n)), batch, _grads),
                            "dL_dW": [_grads(row) for row in Wv[l]], "dL_db": _grads(bv[l])})
         # Flatten (W row-major, then b, per layer), add L2, clip, step.
         flat_p, flat_g = [], []

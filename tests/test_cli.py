@@ -1,4 +1,9 @@
-"""The command line: ``--version``/``--help``, the trace's schema, and every bad argument."""
+"""The command line: ``--version``/``--help``, the trace's schema, and every bad argument.
+
+A bad argument is a value that does not parse or is out of range, an option
+without its value, an unknown option or command, or a stray positional
+argument: each exits with status 2 and one line on stderr naming it (DESIGN §2).
+"""
 
 from __future__ import annotations
 
@@ -156,12 +161,49 @@ BAD_ARGUMENTS = [
      "--steps"),
     (["--seed", "-1"], "--seed"),
     (["--seed", "x"], "--seed"),
+    (["--seed", str(2**32)], "--seed"),  # one above the largest seed, 2**32 - 1
+    (["--seed", str(2**64)], "--seed"),
+    (["--seed", "1e3"], "--seed"),
+    (["--seed", ""], "--seed"),
     (["--clip", "0"], "--clip"),
+    (["--clip", "-1"], "--clip"),
+    (["--clip", "-0.5"], "--clip"),
+    (["--clip=-1"], "--clip"),
+    (["--clip", "abc"], "--clip"),
     (["--clip", "nan"], "--clip"),
+    (["--clip", "inf"], "--clip"),
+    (["--clip", "-inf"], "--clip"),
+    (["--clip", "1e999"], "--clip"),
+    (["--clip", ""], "--clip"),
+    (["--clip", " "], "--clip"),
     (["--l2", "-1"], "--l2"),
+    (["--l2", "-0.5"], "--l2"),
+    (["--l2=-1"], "--l2"),
+    (["--l2", "abc"], "--l2"),
+    (["--l2", "nan"], "--l2"),
     (["--l2", "inf"], "--l2"),
+    (["--l2", "-inf"], "--l2"),
+    (["--l2", "1e999"], "--l2"),
+    (["--l2", ""], "--l2"),
     (["--lr"], "--lr"),
+    (["--steps", "2", "--lr"], "--lr"),
+    (["--lr", "--steps", "3"], "--lr"),
+    (["--clip"], "--clip"),
+    (["--l2"], "--l2"),
+    (["--seed"], "--seed"),
+    (["--steps"], "--steps"),
+    (["--layers"], "--layers"),
+    (["--input"], "--input"),
+    (["--target"], "--target"),
+    (["--activation"], "--activation"),
+    (["--output"], "--output"),
+    (["--loss"], "--loss"),
+    (["--init"], "--init"),
+    (["--optimizer"], "--optimizer"),
     (["--bogus"], "--bogus"),
+    (["extra"], "extra"),
+    (["--steps", "2", "extra", "more"], "extra more"),
+    (["--", "extra"], "extra"),
 ]
 
 
@@ -178,12 +220,45 @@ def test_every_bad_argument_exits_2_with_one_line_naming_it(capsys, argv, names)
     assert "Traceback" not in captured.err
 
 
-@pytest.mark.parametrize("argv", [["trace", "--lr", "1e999"], ["--section", "nowhere"], ["trace", "--layers", "0"]])
+def test_the_largest_seed_is_accepted(capsys):
+    events = run_trace(capsys, "--seed", str(2**32 - 1), "--layers", "2,3,1", "--init", "he")
+    assert events[0]["layers"] == [2, 3, 1]
+
+
+BAD_COMMANDS = [
+    (["bogus"], "bogus"),
+    (["Trace"], "Trace"),
+    (["trace-x", "--lr", "1"], "trace-x"),
+    (["--section", "intro", "extra"], "extra"),
+    (["--section"], "--section"),
+    (["--name"], "--name"),
+    (["--playground"], "--playground"),
+]
+
+
+@pytest.mark.parametrize(("argv", "names"), BAD_COMMANDS, ids=[" ".join(a)[:40] for a, _ in BAD_COMMANDS])
+def test_an_unknown_command_or_a_missing_value_exits_2_naming_it(capsys, argv, names):
+    with pytest.raises(SystemExit) as exit_:
+        main(argv)
+    assert exit_.value.code == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    lines = captured.err.splitlines()
+    assert len(lines) == 1, captured.err
+    assert names in lines[0]
+    assert "Traceback" not in captured.err
+
+
+@pytest.mark.parametrize("argv", [
+    ["trace", "--lr", "1e999"], ["--section", "nowhere"], ["trace", "--layers", "0"],
+    ["trace", "--seed", str(2**32)], ["trace", "--clip"], ["trace", "extra"], ["bogus"],
+])
 def test_bad_arguments_in_a_real_process_are_one_line_and_status_2(argv):
     out = subprocess.run([sys.executable, "-m", "backprop_tui", *argv], capture_output=True, text=True)
     assert out.returncode == 2
     assert len(out.stderr.splitlines()) == 1
     assert out.stderr.startswith("backprop-tui")
+    assert out.stdout == ""
 
 
 @pytest.mark.parametrize(("argv", "reason"), [
