@@ -10,25 +10,38 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from backprop_tui import playground as pg
 from backprop_tui.cli import main
 from backprop_tui.engine.names import ACTIVATION_NAMES, OPTIMIZERS
+from backprop_tui.models import playground as pg
 
 # -- the set-up ------------------------------------------------------------------------------------------
 
 
-def test_importing_the_playground_loads_no_numpy():
-    code = "import sys, backprop_tui.playground as p; p.encode(p.Setup()); print('numpy' in sys.modules)"
+def test_the_playground_model_loads_no_numpy_textual_or_rich():
+    code = (
+        "import sys, backprop_tui.models.playground as p; p.edit(p.Setup(), 'lr', '0.5'); p.decode(p.encode(p.Setup()));"
+        "print(sorted(m for m in ('numpy', 'textual', 'rich') if m in sys.modules))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "False"
+    assert out.stdout.strip() == "[]"
+
+
+def test_the_playground_model_trains_without_textual_or_rich():
+    code = (
+        "import sys, backprop_tui.models.playground as p; t = p.Trainer(p.Setup(skips=True)); t.step(); t.snapshot();"
+        "print(sorted(m for m in ('textual', 'rich') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
 
 
 def test_the_default_set_up():
     s = pg.Setup()
     assert (s.hidden, s.widths, s.hidden_activations) == (2, (4, 4), ("tanh", "tanh"))
-    assert (s.output, s.loss, s.init, s.optimizer, s.lr, s.l2, s.clip, s.seed, s.data) == (
-        "sigmoid", "bce", "xavier", "adam", 0.1, 0.0, None, 0, "xor",
+    assert (s.skips, s.output, s.loss, s.init, s.optimizer, s.lr, s.l2, s.clip, s.seed, s.data) == (
+        False, "sigmoid", "bce", "xavier", "adam", 0.1, 0.0, None, 0, "xor",
     )  # fmt: skip
+    assert s.skip_layers == ()
     assert s.sizes == (2, 4, 4, 1)
     assert s.activations == ("tanh", "tanh", "sigmoid")
     assert pg.encode(s) == "bp1_2x4_tanh_sigmoid_bce_xavier_adam_a0.1_xor"
@@ -51,6 +64,8 @@ def test_lists_per_layer_collapse_when_equal_and_must_fit_the_layers():
         ({"neurons": (17,)}, "neurons"),
         ({"neurons": (0,)}, "neurons"),
         ({"activation": ("swish",)}, "activation"),
+        ({"skips": 1}, "skips"),
+        ({"skips": "on"}, "skips"),
         ({"init": "lesson"}, "init"),
         ({"lr": 0.0}, "lr"),
         ({"lr": math.inf}, "lr"),
@@ -78,6 +93,7 @@ GOOD = {
     "hidden": ("3", 3),
     "neurons": ("8", (8,)),
     "activation": ("ReLU", ("relu",)),
+    "skips": ("On", True),
     "output": ("sigmoid", "sigmoid"),
     "loss": ("bce", "bce"),
     "init": ("he", "he"),
@@ -98,7 +114,9 @@ BAD: dict[str, list[tuple[str, str]]] = {
     "hidden": [("9", "from 0 to 8"), ("-1", "from 0 to 8"), ("2.5", "whole number")],
     "neurons": [("0", "from 1 to 16"), ("17", "from 1 to 16"), ("-4", "from 1 to 16"), ("4,,4", "from 1 to 16"),
                 ("4,8,2", "one per layer (2), got 3")],
-    "activation": [("swish", "unknown activation 'swish'"), ("tanh,relu,relu", "one per layer (2), got 3"), ("-1", "unknown activation")],
+    "activation": [("swish", "unknown activation 'swish'"), ("tanh,relu,relu", "one per layer (2), got 3"),
+                   ("-1", "unknown activation")],
+    "skips": [("maybe", "skips must be on or off, got 'maybe'"), ("1", "on or off"), ("yes please", "on or off")],
     "output": [("softmax", "unknown output activation"), ("linear", "change loss to mse first"), ("1e999", "unknown")],
     "loss": [("hinge", "unknown loss"), ("nan", "unknown loss")],
     "init": [("lesson", "unknown init 'lesson'"), ("zeros", "choose from xavier, he, normal, uniform")],
@@ -114,6 +132,7 @@ BAD: dict[str, list[tuple[str, str]]] = {
 }  # fmt: skip
 for _name in NUMBER_FIELDS:
     BAD[_name] += [("abc", "must be"), ("", "nothing typed"), ("nan", "must be"), ("inf", "must be"), ("1e999", "must be")]
+BAD["skips"] += [("", "nothing typed"), ("nan", "on or off"), ("1e999", "on or off")]
 for _name in ("activation", "output", "loss", "init", "optimizer", "data"):
     BAD[_name] += [("abc", "unknown"), ("", "nothing typed"), ("nan", "unknown"), ("inf", "unknown")]
 
@@ -214,6 +233,7 @@ def setups(draw: st.DrawFn) -> pg.Setup:
         l2=draw(st.floats(min_value=0, max_value=pg.MAX_L2)),
         clip=draw(st.none() | st.floats(min_value=1e-9, max_value=pg.MAX_CLIP)),
         seed=draw(st.integers(0, 2**32 - 1)),
+        skips=draw(st.booleans()),
         data=data,
         inputs=inputs,
         target=target,
@@ -253,6 +273,44 @@ def test_even_the_longest_set_up_fits_in_a_code():
     assert pg.decode(code) == setup
 
 
+OLD_CODES = [
+    ("bp1_2x4_tanh_sigmoid_bce_xavier_adam_a0.1_xor", {}),  # the default set-up
+    ("bp1_3x8_relu_sigmoid_bce_he_adam_a0.1_s7_xor", {"hidden": 3, "neurons": (8,), "activation": ("relu",),
+                                                      "init": "he", "seed": 7}),
+    ("bp1_3x8,4,2_relu,tanh,leaky-relu_linear_mse_xavier_momentum_a0.02_l0.0001_c1_circle",
+     {"hidden": 3, "neurons": (8, 4, 2), "activation": ("relu", "tanh", "leaky_relu"), "output": "linear",
+      "loss": "mse", "optimizer": "momentum", "lr": 0.02, "l2": 1e-4, "clip": 1.0, "data": "circle"}),
+    ("bp1_2x4_tanh_linear_mse_xavier_sgd_a5_sine",
+     {"output": "linear", "loss": "mse", "optimizer": "sgd", "lr": 5.0, "data": "sine"}),
+    ("bp1_0x4_tanh_sigmoid_bce_xavier_rmsprop_a0.003_custom_i1,-2.5,3e-07_t0.25,0.75",
+     {"hidden": 0, "optimizer": "rmsprop", "lr": 0.003, "data": "custom", "inputs": (1.0, -2.5, 3e-7),
+      "target": (0.25, 0.75)}),
+    ("bp1_8x16_sigmoid_sigmoid_bce_xavier_sgd_a0.5_circle",
+     {"hidden": 8, "neurons": (16,), "activation": ("sigmoid",), "optimizer": "sgd", "lr": 0.5, "data": "circle"}),
+    ("bp1_2x4_gelu,silu_sigmoid_bce_xavier_adam_a0.1_s4294967295_xor_i0.1,0.2_t0.9",
+     {"activation": ("gelu", "silu"), "seed": 2**32 - 1, "inputs": (0.1, 0.2), "target": (0.9,)}),
+]  # fmt: skip
+"""Codes written before skips existed (made by that version's encode), and the set-ups they stand for."""
+
+
+@pytest.mark.parametrize(("code", "changes"), OLD_CODES)
+def test_codes_from_before_skips_open_the_same_set_up_with_skips_off(code, changes):
+    setup = pg.decode(code)
+    assert setup == pg.Setup(**changes)
+    assert setup.skips is False
+    assert pg.encode(setup) == code  # and the same set-up still writes the same code
+
+
+def test_skips_on_is_one_more_token_r():
+    on = pg.Setup(skips=True)
+    assert pg.encode(on) == "bp1_2x4_tanh_sigmoid_bce_xavier_adam_a0.1_r_xor"
+    assert pg.decode("bp1_2x4_tanh_sigmoid_bce_xavier_adam_a0.1_r_xor") == on
+    assert pg.decode("BP1_2X4_TANH_SIGMOID_BCE_XAVIER_ADAM_A0.1_XOR_R") == on  # anywhere after α, any case
+    three = pg.Setup(hidden=3, neurons=(8,), activation=("relu",), init="he", seed=7, skips=True)
+    assert pg.encode(three) == "bp1_3x8_relu_sigmoid_bce_he_adam_a0.1_s7_r_xor"
+    assert pg.decode(pg.encode(three)) == three
+
+
 def test_codes_ignore_case():
     assert pg.decode("BP1_2X4_TANH_SIGMOID_BCE_XAVIER_ADAM_A0.1_XOR") == pg.Setup()
 
@@ -275,6 +333,8 @@ GARBAGE = [
     ("bp1_2x4_tanh_sigmoid_bce_xavier_adam_a0.1", "names no data set"),
     ("bp1_2x4_tanh_sigmoid_bce_xavier_adam_a0.1_xor_xor", "given twice"),
     ("bp1_2x4_tanh_sigmoid_bce_xavier_adam_a0.1_q5_xor", "not a setting"),
+    ("bp1_2x4_tanh_sigmoid_bce_xavier_adam_a0.1_r_r_xor", "skips is given twice"),
+    ("bp1_2x4_tanh_sigmoid_bce_xavier_adam_a0.1_r1_xor", "'r1' is not a setting"),
     ("bp1_2x4_tanh_sigmoid_bce_xavier_adam_a0.1_custom_t5", "bce needs targets from 0 to 1"),
     ("bp1_" + "x" * 1200, "too long"),
     ("\x00\x1b[2J\n", "not a playground code"),
@@ -365,6 +425,57 @@ def test_a_wild_alpha_diverges_and_the_run_stops(lr):
     steps = trainer.steps
     assert trainer.step() is None and trainer.steps == steps  # no more steps once diverged
     assert not math.isfinite(trainer.losses[-1]) or trainer.losses[-1] > trainer.limit
+
+
+def test_the_trainer_runs_the_one_training_loop_with_the_playgrounds_blowup_limit():
+    import numpy as np
+
+    from backprop_tui.engine import MLP, make_optimizer
+    from backprop_tui.engine.names import BLOWUP
+    from backprop_tui.models.training import Training
+
+    setup = pg.Setup(data="circle", optimizer="momentum", lr=0.3, l2=0.01, clip=2.0, seed=3)
+    trainer = run(setup, 30)
+    assert isinstance(trainer.training, Training)
+    assert trainer.limit == BLOWUP * max(trainer.start_loss, 1.0)
+    # the same steps taken by hand with the engine give the same losses, to the last bit
+    data = pg.dataset(setup)
+    net = MLP(setup.sizes, activations=setup.activations, loss=setup.loss, init=setup.init, seed=setup.seed)
+    opt = make_optimizer(setup.optimizer, setup.lr, l2=setup.l2, clip=setup.clip)
+    by_hand = Training(net, np.array(data.inputs), np.array(data.targets), opt)
+    assert [s.loss for s in by_hand.run(30)] == trainer.losses
+
+
+def test_skips_go_round_hidden_layers_as_wide_as_their_input():
+    setup = pg.Setup(skips=True)  # 2 → 4 → 4 → 1: only the 4 → 4 layer keeps its width
+    assert setup.skip_layers == (2,)
+    trainer = pg.Trainer(setup)
+    assert trainer.net.skips == (False, True, False)
+    plain = pg.Trainer(pg.Setup())
+    assert all((a == b).all() for a, b in zip(plain.net.W, trainer.net.W))  # the same weights …
+    assert trainer.start_loss != plain.start_loss  # … but the skip adds layer 1's output to layer 2's
+    assert pg.Setup(skips=True, hidden=3, neurons=(2,)).skip_layers == (1, 2, 3)
+    assert pg.Setup(skips=True, hidden=3, neurons=(8, 4, 2)).skip_layers == ()
+    assert pg.Setup(skips=False, hidden=3, neurons=(2,)).skip_layers == ()
+
+
+def test_turning_skips_on_where_no_layer_can_have_one_says_so():
+    result = pg.edit(pg.Setup(neurons=(8, 4)), "skips", "on")
+    assert result.ok and result.setup.skips and "none is yet" in result.note
+    assert pg.edit(pg.Setup(), "skips", "on").note == ""  # the 4 → 4 layer has one
+
+
+def test_a_snapshot_holds_the_run_as_it_was():
+    trainer = run(pg.Setup(skips=True), 3)
+    snap = trainer.snapshot()
+    assert (snap.sizes, snap.activations, snap.skip_layers) == ((2, 4, 4, 1), ("tanh", "tanh", "sigmoid"), (2,))
+    assert snap.steps == 3 and not snap.diverged and snap.right == trainer.right()
+    assert snap.curve == tuple(trainer.curve()) and snap.loss == trainer.current_loss()
+    assert snap.grad_history == tuple(tuple(h) for h in trainer.grad_history) and len(snap.grads) == 3
+    trainer.step()
+    assert snap.steps == 3 and len(snap.curve) == 4 and len(snap.grad_history[0]) == 3  # it does not move on
+    diverged = run(pg.Setup(data="sine", output="linear", loss="mse", optimizer="sgd", lr=5.0)).snapshot()
+    assert diverged.diverged and math.isnan(diverged.loss) and diverged.right is None
 
 
 # -- the command line ---------------------------------------------------------------------------------------------

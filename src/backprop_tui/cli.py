@@ -8,19 +8,16 @@ command that needs them, so ``--help`` and ``--version`` answer at once.
 from __future__ import annotations
 
 import argparse
-import math
 import re
 import sys
 from collections.abc import Callable, Sequence
-from typing import NoReturn
+from typing import NoReturn, TypeVar
 
-from backprop_tui import __version__
+from backprop_tui import __version__, parsing
 from backprop_tui.engine.names import (
     ACTIVATION_NAMES,
     INIT_NAMES,
     LOSS_NAMES,
-    MAX_LAYERS,
-    MAX_WIDTH,
     OPTIMIZERS,
     OUTPUT_ACTIVATIONS,
 )
@@ -30,7 +27,7 @@ from backprop_tui.lesson.sections import SECTION_IDS
 PROG = "backprop-tui"
 
 MAX_STEPS = 100_000
-MAX_SEED = 2**32 - 1
+MAX_SEED = parsing.MAX_SEED
 MAX_TRACE_NUMBERS = 50_000_000
 """The most numbers one trace may print (about 1 GB of text, a minute of output): a guard against absurd runs."""
 
@@ -44,109 +41,53 @@ class ArgumentParser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
 
 
-# -- argument types: each raises ArgumentTypeError with a plain reason ---------
+# -- argument types: the parsers of backprop_tui.parsing, their reason as argparse's error -------------
+
+T = TypeVar("T")
 
 
-def _number(text: str, what: str = "a number") -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be {what}, got {text!r}") from None
-    if not math.isfinite(value):
-        raise argparse.ArgumentTypeError(f"must be a finite number, got {text!r}")
-    return value
+def argument(parse: Callable[[str], T]) -> Callable[[str], T]:
+    """``parse`` as an argparse type: its ``ValueError`` becomes an ``ArgumentTypeError`` with the same reason."""
+
+    def convert(text: str) -> T:
+        try:
+            return parse(text)
+        except ValueError as e:
+            raise argparse.ArgumentTypeError(str(e)) from None
+
+    convert.__name__ = getattr(parse, "__name__", "value")
+    return convert
 
 
-def positive_number(text: str) -> float:
-    """A finite number above zero."""
-    value = _number(text, "a positive number")
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"must be a positive number, got {text!r}")
-    return value
+positive_number = argument(parsing.positive_number)
+non_negative_number = argument(parsing.non_negative_number)
+seed = argument(parsing.seed)
+layer_sizes = argument(parsing.layer_sizes)
+numbers = argument(parsing.numbers)
+learner_name = argument(parsing.learner_name)
 
 
-def non_negative_number(text: str) -> float:
-    """A finite number, zero or above."""
-    value = _number(text, "zero or a positive number")
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be zero or a positive number, got {text!r}")
-    return value
-
-
-def _integer(text: str, low: int, high: int, what: str) -> int:
-    try:
-        value = int(text.strip())
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be {what} from {low} to {high}, got {text!r}") from None
-    if not low <= value <= high:
-        raise argparse.ArgumentTypeError(f"must be {what} from {low} to {high}, got {text!r}")
-    return value
-
-
-def seed(text: str) -> int:
-    """A whole number from 0 to 2³²−1."""
-    return _integer(text, 0, MAX_SEED, "a whole number")
-
-
-def steps(text: str) -> int:
+def _steps(text: str) -> int:
     """A whole number of steps from 1 to 100000."""
-    return _integer(text, 1, MAX_STEPS, "a whole number of steps")
+    return parsing.integer(text, 1, MAX_STEPS, "a whole number of steps")
 
 
-def layer_sizes(text: str) -> tuple[int, ...]:
-    """Comma-separated layer sizes, input first: 2 to 33 sizes of 1 to 1024."""
-    parts = [p.strip() for p in text.split(",")]
-    if len(parts) < 2 or any(not p for p in parts):
-        raise argparse.ArgumentTypeError(
-            f"must be sizes separated by commas, input first (e.g. 2,2,1), got {text!r}"
-        )
-    sizes = tuple(_integer(p, 1, MAX_WIDTH, "a layer size") for p in parts)
-    if len(sizes) - 1 > MAX_LAYERS:
-        raise argparse.ArgumentTypeError(f"at most {MAX_LAYERS} layers after the input, got {len(sizes) - 1}")
-    return sizes
-
-
-def numbers(text: str) -> tuple[float, ...]:
-    """Comma-separated finite numbers (e.g. 0.5,0.3)."""
-    parts = [p.strip() for p in text.split(",")]
-    if any(not p for p in parts):
-        raise argparse.ArgumentTypeError(f"must be numbers separated by commas (e.g. 0.5,0.3), got {text!r}")
-    return tuple(_number(p, "numbers separated by commas (e.g. 0.5,0.3)") for p in parts)
-
-
-MAX_NAME = 64
-"""A learner's name is at most this many characters (it goes on the certificate)."""
-
-
-def learner_name(text: str) -> str:
-    """A name to show and store: printable characters only, not empty, not too long."""
-    name = " ".join("".join(ch if ch.isprintable() else " " for ch in text).split())
-    if not name:
-        raise argparse.ArgumentTypeError("must not be empty")
-    if len(name) > MAX_NAME:
-        raise argparse.ArgumentTypeError(f"must be at most {MAX_NAME} characters, got {len(name)}")
-    return name
-
-
-def playground_code(text: str) -> str:
-    """A playground share code that reads as a set-up (``bp1_…``)."""
-    from backprop_tui.playground import decode
-
-    try:
-        decode(text)
-    except ValueError as e:
-        raise argparse.ArgumentTypeError(str(e)) from None
-    return text.strip()
+steps = argument(_steps)
 
 
 def _choice(choices: Sequence[str], what: str) -> Callable[[str], str]:
-    def parse(text: str) -> str:
-        name = text.strip().lower().replace("-", "_")
-        if name not in choices:
-            raise argparse.ArgumentTypeError(f"unknown {what} {text!r} (choose from {', '.join(choices)})")
-        return name
+    return argument(parsing.choice(choices, what))
 
-    return parse
+
+def _playground_code(text: str) -> str:
+    """A playground share code that reads as a set-up (``bp1_…``)."""
+    from backprop_tui.models.playground import decode
+
+    decode(text)
+    return text.strip()
+
+
+playground_code = argument(_playground_code)
 
 
 # -- the parser -------------------------------------------------------------------
@@ -243,10 +184,10 @@ def _check_trace(args: argparse.Namespace) -> None:
         p.error(f"argument --init: lesson only fits --layers {shape} (choose xavier, he, normal or uniform)")
     if args.loss == "bce" and args.output != "sigmoid":
         p.error(f"argument --loss: bce needs --output sigmoid, not {args.output}")
-    if len(args.input) != n_in:
-        p.error(f"argument --input: needs {n_in} number{'s' if n_in > 1 else ''} (the input layer's size), got {len(args.input)}")
-    if len(args.target) != n_out:
-        p.error(f"argument --target: needs {n_out} number{'s' if n_out > 1 else ''} (the output layer's size), got {len(args.target)}")
+    for option, values, n, layer in (("--input", args.input, n_in, "input"), ("--target", args.target, n_out, "output")):
+        if len(values) != n:
+            s = "s" if n > 1 else ""
+            p.error(f"argument {option}: needs {n} number{s} (the {layer} layer's size), got {len(values)}")
     if args.loss == "bce" and any(not 0.0 <= t <= 1.0 for t in args.target):
         p.error("argument --target: bce targets must lie between 0 and 1")
     sizes = args.layers
@@ -254,7 +195,8 @@ def _check_trace(args: argparse.Namespace) -> None:
     per_step = 2 * params + 4 * sum(sizes[1:])  # gradients and new values; z, a, dL_da, dL_dz
     if per_step * args.steps > MAX_TRACE_NUMBERS:
         most = max(1, MAX_TRACE_NUMBERS // per_step)
-        p.error(f"argument --steps: {args.steps} steps of this network would print over {MAX_TRACE_NUMBERS:,} numbers; at most {most} here")
+        too_many = f"{args.steps} steps of this network would print over {MAX_TRACE_NUMBERS:,} numbers"
+        p.error(f"argument --steps: {too_many}; at most {most} here")
 
 
 def run_trace(args: argparse.Namespace) -> int:
