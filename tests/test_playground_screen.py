@@ -12,13 +12,12 @@ import pytest
 from rich.console import Console
 from textual.widgets import Input, ProgressBar, Static
 
-from backprop_tui import playground as pg
 from backprop_tui.app import BackpropApp
+from backprop_tui.models import playground as pg
 from backprop_tui.progress.store import ProgressStore
 from backprop_tui.renderables.numbers import format_number
 from backprop_tui.screens.help import HelpScreen
-from backprop_tui.screens.playground import INTRO, PLAY, PlaygroundScreen
-
+from backprop_tui.screens.playground import PlaygroundScreen
 from test_app import SIZE, make_app, shown
 from test_playground import BAD, GOOD
 
@@ -51,10 +50,10 @@ def box(app: BackpropApp, name: str) -> Input:
 
 async def open_playground(pilot, code: str | None = None) -> PlaygroundScreen:
     screen = screen_of(pilot.app)
-    if screen.step == INTRO:
+    if screen.on_step("intro"):
         await pilot.press("n")
     await pilot.pause()
-    assert screen.step == PLAY
+    assert screen.on_step("play")
     return screen
 
 
@@ -74,31 +73,44 @@ async def type_into(pilot, name: str, text: str, key: str = "enter") -> None:
     await pilot.press(key)
 
 
-async def start_run(pilot, go: threading.Event, run_for: float = 0.1) -> None:
-    """Press t with the worker held at its first step, then let it run for ``run_for`` seconds.
+async def until(pilot, condition, what: str, timeout: float = 10.0) -> None:
+    """Let the app run until ``condition()`` holds (``what`` names it if it never does)."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        await pilot.pause(0.01)
 
-    (Pilot waits for the app to be idle after each key, which a run never quite is:
-    holding the worker makes the start of the run the same every time.)
+
+async def start_run(pilot, go: threading.Event, steps: int = 2) -> None:
+    """Press t, let the worker take at least ``steps`` steps, then hold it before its next one.
+
+    The run is then under way with most of its steps still to take, however slow
+    the machine; ``go.set()`` lets the worker go on.
     """
     go.clear()
-    await pilot.press("t")
-    assert screen_of(pilot.app).training
+    await pilot.press("t")  # the worker waits before its first step while Pilot waits for the key
+    screen = screen_of(pilot.app)
+    assert screen.training
     go.set()
-    await asyncio.sleep(run_for)
+    await until(pilot, lambda: screen.trainer.steps >= steps, f"{steps} steps of the run")
+    go.clear()
 
 
 @pytest.fixture
 def slow_steps(monkeypatch):
-    """Training steps that wait for ``go`` (set at first) and then take at least 10 ms each.
+    """Training steps of the worker that wait for ``go`` (set at first) and then take at least 10 ms each.
 
     A run of 100 then lasts long enough to press keys during it; clearing ``go``
-    holds the worker before its next step, for as long as a test needs.
+    holds the worker before its next step, for as long as a test needs. Steps on
+    the app's own thread (the s key) are never held.
     """
     go = threading.Event()
     go.set()
     step = pg.Trainer.step
 
     def slow(self):
+        if threading.current_thread() is threading.main_thread():
+            return step(self)
         go.wait(timeout=10)
         result = step(self)
         time.sleep(0.01)
@@ -115,13 +127,13 @@ async def test_the_intro_then_the_playground_and_its_keys_only_there():
     app = make_app(section="playground")
     async with app.run_test(size=SIZE) as pilot:
         screen = screen_of(app)
-        assert screen.step == INTRO
+        assert screen.on_step("intro")
         text = shown(app)
         assert "s takes one step" in text and "--playground CODE" in text
         await pilot.press("s", "t", "r")  # nothing to train on the intro
         assert screen._trainer is None or screen.trainer.steps == 0
         await pilot.press("n")
-        assert screen.step == PLAY
+        assert screen.on_step("play")
         text = shown(app)
         assert "Step 0 · loss " + format_number(screen.trainer.start_loss) in text
         assert "4 samples · 2 in → 1 out" in text
@@ -215,6 +227,40 @@ async def test_new_data_shows_its_size_and_switches_a_loss_that_cannot_fit_it():
         assert screen.trainer.setup.sizes == (3, 4, 4, 1)
 
 
+async def test_skips_on_marks_each_layer_with_a_skip_and_goes_into_the_share_code():
+    app = make_app(section="playground")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_playground(pilot)
+        assert "skip" not in shown(app, "#board")
+        await type_into(pilot, "skips", "on")
+        assert screen.setup.skips and screen.trainer.net.skips == (False, True, False)
+        text = shown(app, "#board")
+        assert "Skips is now on: a fresh network" in text
+        assert "L2 4→4 skip" in text and "L1 2→4 skip" not in text
+        assert "Share bp1_2x4_tanh_sigmoid_bce_xavier_adam_a0.1_r_xor" in text
+        await type_into(pilot, "skips", "maybe")
+        assert message(app, "skips") == "✗ skips must be on or off, got 'maybe' (still on)"
+        await pilot.press("escape")
+        await type_into(pilot, "neurons", "8,4")  # no hidden layer keeps its width now
+        assert "skip" not in shown(app, "#board").replace("Skips", "")
+        await type_into(pilot, "skips", "off")
+        await type_into(pilot, "skips", "on")
+        assert message(app, "skips").startswith("Note: a skip goes round a hidden layer as wide as its input")
+
+
+async def test_a_new_terminal_size_lays_the_board_out_again():
+    app = make_app(section="playground")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_playground(pilot)
+        assert screen.query_one("#drawing").display
+        plot = screen.query_one("#loss", Static)
+        rows = plot.size.height
+        await pilot.resize_terminal(120, 40)
+        await until(pilot, lambda: plot.size.height > rows, "a taller loss plot")
+        await pilot.resize_terminal(80, 24)
+        await until(pilot, lambda: plot.size.height == rows, "the loss plot as before")
+
+
 # -- s, t, r ----------------------------------------------------------------------------------------------------
 
 
@@ -225,6 +271,7 @@ async def test_s_takes_one_step_and_shows_its_gradients():
         assert "no step yet" in shown(app)
         reference = pg.Trainer(pg.Setup())
         first = reference.step()
+        assert first is not None
         await pilot.press("s")
         assert screen.trainer.steps == 1
         text = shown(app)
@@ -253,11 +300,13 @@ async def test_t_trains_100_steps_in_a_worker_while_other_keys_still_work(slow_s
         await pilot.press("escape")  # … and closes again
         assert app.screen is screen
         await pilot.press("2", "7")  # to another section and back: the run goes on
-        assert app.section_screen is screen and screen.step == PLAY
+        assert app.section_screen is screen and screen.on_step("play")
         assert screen.training and screen.trainer.steps == 0
         slow_steps.set()
         seen = set()
+        deadline = time.monotonic() + 20
         while screen.training:
+            assert time.monotonic() < deadline, "the run never ended"
             await pilot.pause(0.02)
             seen.add(progress.progress)
         await app.workers.wait_for_complete()
@@ -277,12 +326,14 @@ async def test_t_again_or_escape_stops_the_run(slow_steps, key):
         await start_run(pilot, slow_steps)
         await pilot.press(key)
         assert not screen.training
+        slow_steps.set()  # the worker finishes the step it was taking, and stops
         await app.workers.wait_for_complete()
         await pilot.pause()
         steps = screen.trainer.steps
-        assert 0 < steps < 100
+        assert 2 <= steps < 100
         assert f"Stopped after {steps} of 100 steps" in shown(app)
-        await asyncio.sleep(0.1)
+        assert all(worker.is_finished for worker in app.workers)
+        await pilot.pause(0.05)
         assert screen.trainer.steps == steps  # nothing goes on in the background
 
 
@@ -293,15 +344,18 @@ async def test_s_and_r_and_a_new_setting_during_a_run(slow_steps):
         await start_run(pilot, slow_steps)
         await pilot.press("s")  # stops the run, then one step
         assert not screen.training
+        slow_steps.set()
         await app.workers.wait_for_complete()
         steps = screen.trainer.steps
-        assert 1 < steps < 100
+        assert 2 < steps < 100
         await start_run(pilot, slow_steps)
         await pilot.press("r")  # stops the run, fresh weights
         assert not screen.training and screen.trainer.steps == 0
+        slow_steps.set()
         await start_run(pilot, slow_steps)
         await type_into(pilot, "lr", "0.05")  # a new α: stop, fresh network
         assert not screen.training and screen.trainer.steps == 0 and screen.trainer.setup.lr == 0.05
+        slow_steps.set()
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert screen.trainer.steps == 0  # the old run's last step touched only the old network
@@ -351,8 +405,9 @@ async def test_the_share_code_round_trip_opens_the_same_set_up():
     app = make_app(section="playground")
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_playground(pilot)
-        for name, text in (("hidden", "3"), ("neurons", "8,4,2"), ("activation", "relu"), ("init", "he"),
-                           ("optimizer", "momentum"), ("lr", "0.02"), ("clip", "1"), ("seed", "7"), ("data", "circle")):  # fmt: skip
+        for name, text in (("hidden", "3"), ("neurons", "8,4,2"), ("activation", "relu"), ("skips", "on"), ("init", "he"),
+                           ("optimizer", "momentum"), ("lr", "0.02"), ("clip", "1"), ("seed", "7"),
+                           ("data", "circle")):  # fmt: skip
             await type_into(pilot, name, text)
         made = screen.setup
         code = pg.encode(made)
@@ -363,7 +418,7 @@ async def test_the_share_code_round_trip_opens_the_same_set_up():
     again = make_app(section="playground", playground=code)
     async with again.run_test(size=SIZE) as pilot:
         screen = screen_of(again)
-        assert screen.step == PLAY  # straight to the playground
+        assert screen.on_step("play")  # straight to the playground
         assert screen.setup == made
         for field in pg.FIELDS:
             assert box(again, field.name).value == pg.field_text(made, field.name)
@@ -378,7 +433,7 @@ async def test_a_bad_code_given_to_the_app_keeps_the_defaults_and_says_so():
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         screen = screen_of(app)
-        assert screen.setup == pg.Setup() and screen.step == INTRO
+        assert screen.setup == pg.Setup() and screen.on_step("intro")
         assert any("could not be read" in n.message for n in app._notifications)
 
 
@@ -386,12 +441,16 @@ async def test_a_bad_code_given_to_the_app_keeps_the_defaults_and_says_so():
 
 DEEP_SIGMOID = pg.encode(pg.Setup(hidden=8, neurons=(16,), activation=("sigmoid",), data="circle", optimizer="sgd", lr=0.5))
 
+SKIPPING = pg.encode(pg.Setup(hidden=3, neurons=(2,), activation=("relu",), init="he", skips=True))
+"""Three hidden layers as wide as the input, each with a skip."""
+
 VIEWS = {
     "intro": (None, ()),
     "start": (None, ("n",)),
     "trained": (None, ("n", "t")),
     "deep-sigmoid": (DEEP_SIGMOID, ("t",)),
-    "bad-field": (None, ("n", "e", "tab", "tab", "tab", "tab", "tab", "tab", "tab", "minus", "1", "enter")),
+    "bad-field": (None, ("n", "e", *["tab"] * 8, "minus", "1", "enter")),  # α = -1
+    "skips": (SKIPPING, ("s", "s", "s")),
     "diverged": (pg.encode(DIVERGING), ("t",)),
 }
 
@@ -414,7 +473,6 @@ def test_snapshot(snap_compare, view, size):
 
 def test_100_steps_of_the_largest_network_keep_the_screen_updating_and_finish_quickly():
     """8 × 16 on the circle (40 samples) in the app: well under a second here (0.3–0.4 s measured alone)."""
-    import asyncio
 
     code = pg.encode(pg.Setup(hidden=8, neurons=(16,), data="circle"))
 
@@ -423,19 +481,22 @@ def test_100_steps_of_the_largest_network_keep_the_screen_updating_and_finish_qu
         async with app.run_test(size=SIZE) as pilot:
             await pilot.pause()
             screen = screen_of(app)
-            screen.trainer  # built (numpy loaded) before the clock starts
+            assert screen.trainer.steps == 0  # built (numpy loaded) before the clock starts
             draws = 0
-            draw = screen.draw
+            board = screen.board
+            draw = board.redraw
 
             def counted() -> None:
                 nonlocal draws
                 draws += 1
                 draw()
 
-            screen.draw = counted
+            board.redraw = counted  # type: ignore[method-assign]
             start = time.perf_counter()
             screen.action_train()
+            deadline = time.monotonic() + 20
             while screen.training:
+                assert time.monotonic() < deadline, "the run never ended"
                 await asyncio.sleep(0.005)
             elapsed = time.perf_counter() - start
             assert screen.trainer.steps == 100
