@@ -506,3 +506,16 @@ def test_100_steps_of_the_largest_network_keep_the_screen_updating_and_finish_qu
     assert draws >= 2  # the run is drawn as it starts and as it ends (and between, when it takes longer)
     assert elapsed < 2.0  # generous: a shared CI machine (the aim, and the measurement here, is < 0.5 s)
     assert not math.isnan(elapsed)
+
+
+def test_a_waiting_progress_report_gives_way_only_to_a_newer_one_of_the_same_run():
+    from backprop_tui.screens.playground_run import TrainingProgress
+
+    trainer = pg.Trainer(pg.Setup())
+    run, other = object(), object()
+    older = TrainingProgress(trainer, run, 10)  # type: ignore[arg-type]
+    newer = TrainingProgress(trainer, run, 20)  # type: ignore[arg-type]
+    last = TrainingProgress(trainer, run, 100, finished=True)  # type: ignore[arg-type]
+    assert older.can_replace(newer) and older.can_replace(last)
+    assert not last.can_replace(newer)  # the end of a run is never dropped
+    assert not older.can_replace(TrainingProgress(trainer, other, 30))  # type: ignore[arg-type]
