@@ -33,8 +33,8 @@ from dataclasses import dataclass  # noqa: E402
 import numpy as np  # noqa: E402
 
 from backprop_tui.engine import MLP, make_optimizer  # noqa: E402
+from backprop_tui.engine.network import lesson_network  # noqa: E402
 from backprop_tui.engine.presets import LESSON_INPUT, LESSON_LR, LESSON_TARGET  # noqa: E402
-from backprop_tui.engine.network import lesson_network
 
 try:  # optional: the comparison column
     import torch

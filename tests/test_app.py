@@ -217,8 +217,8 @@ async def test_x_keys_do_nothing_on_the_text_step():
 
 async def test_forward_anatomy_shows_the_engine_values_line_by_line():
     from backprop_tui.engine.events import ForwardEvent, LossEvent
-    from backprop_tui.engine.presets import LESSON_INPUT, LESSON_TARGET
     from backprop_tui.engine.network import lesson_network
+    from backprop_tui.engine.presets import LESSON_INPUT, LESSON_TARGET
 
     events = list(lesson_network().forward(LESSON_INPUT, LESSON_TARGET))
     hidden, out = [e for e in events if isinstance(e, ForwardEvent)]

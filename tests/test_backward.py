@@ -6,18 +6,17 @@ import math
 
 import numpy as np
 import pytest
+from textual.widgets import Input
 
 from backprop_tui.engine import make_optimizer
 from backprop_tui.engine.events import BackwardEvent, LossEvent, UpdateEvent
-from backprop_tui.engine.presets import LESSON_INPUT, LESSON_TARGET
 from backprop_tui.engine.network import lesson_network
-from backprop_tui.renderables.numbers import format_number, signed
+from backprop_tui.engine.presets import LESSON_INPUT, LESSON_TARGET
 from backprop_tui.lesson.backward import close_to, hint, parse_answer
 from backprop_tui.models.lesson import PARAMS, lesson_walk
+from backprop_tui.renderables.numbers import format_number, signed
 from backprop_tui.screens.backward import FACTORS as STEPS
 from backprop_tui.screens.backward import BackwardScreen
-from textual.widgets import Input
-
 from test_app import SIZE, make_app, shown
 
 

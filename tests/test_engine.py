@@ -14,8 +14,8 @@ from backprop_tui.engine.chain import explorer, lesson_chain, two_paths
 from backprop_tui.engine.events import ForwardEvent, LossEvent
 from backprop_tui.engine.health import CRITICAL, HEALTHY, WARNING, classify, dead_units, from_events, measure
 from backprop_tui.engine.names import MAX_LAYERS, MAX_WIDTH
-from backprop_tui.engine.presets import LESSON_INPUT, LESSON_TARGET
 from backprop_tui.engine.network import lesson_network
+from backprop_tui.engine.presets import LESSON_INPUT, LESSON_TARGET
 
 
 def test_lesson_network_shows_the_source_lessons_numbers():

@@ -15,12 +15,11 @@ from rich.console import Console
 from textual.widgets import Static
 
 from backprop_tui.app import BackpropApp
-from backprop_tui.models.sweep import COMPARE_LRS, DEFAULT_LRS, LABELS, Run, first_step, sweep
 from backprop_tui.lesson.quiz import questions_for
+from backprop_tui.models.sweep import COMPARE_LRS, DEFAULT_LRS, LABELS, LessonRuns, Run, first_step, sweep
 from backprop_tui.progress.store import ProgressStore
 from backprop_tui.renderables.numbers import format_number
 from backprop_tui.screens import learning_rate
-from backprop_tui.models.sweep import LessonRuns
 from backprop_tui.screens.learning_rate import LearningRateScreen
 from backprop_tui.widgets.step_bar import StepBar
 

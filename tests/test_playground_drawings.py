@@ -18,6 +18,7 @@ from rich.text import Text
 
 from backprop_tui.engine.names import health_class
 from backprop_tui.models import playground as pg
+from backprop_tui.renderables import palette
 from backprop_tui.renderables import run_board as board
 from backprop_tui.renderables.palette import style
 from backprop_tui.renderables.playground import (
@@ -108,10 +109,10 @@ def test_an_empty_history_is_blank():
     ("value", "char", "hue"),
     [
         (0.5, "┼", POSITIVE),
-        (1.0, "╋", f"bold {POSITIVE}"),
-        (7.0, "╋", f"bold {POSITIVE}"),
+        (1.0, "╋", palette.style("positive", bold=True)),
+        (7.0, "╋", palette.style("positive", bold=True)),
         (-0.5, "─", NEGATIVE),
-        (-1.0, "━", f"bold {NEGATIVE}"),
+        (-1.0, "━", palette.style("negative", bold=True)),
         (0.05, "·", "dim"),
         (-0.0999, "·", "dim"),
         (0.0, "·", "dim"),

@@ -16,8 +16,8 @@ from rich.console import Console, Group, RenderableType
 from rich.segment import Segment
 
 from backprop_tui.engine.health import classify
-from backprop_tui.renderables.bars import GradientBar, HealthBar
 from backprop_tui.renderables import palette
+from backprop_tui.renderables.bars import GradientBar, HealthBar
 from backprop_tui.renderables.numbers import format_number, signed
 from backprop_tui.renderables.plot import LinePlot, Mark, Series, function_series
 

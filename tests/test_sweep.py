@@ -16,12 +16,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from backprop_tui.models import sweep as sweep_module
 from backprop_tui.engine.events import LossEvent
-from backprop_tui.engine.network import MLP
+from backprop_tui.engine.network import MLP, lesson_network
 from backprop_tui.engine.optim import make_optimizer
 from backprop_tui.engine.presets import LESSON_INPUT, LESSON_TARGET
-from backprop_tui.engine.network import lesson_network
+from backprop_tui.models import sweep as sweep_module
 from backprop_tui.models.sweep import (
     BLOWUP,
     COMPARE_LRS,

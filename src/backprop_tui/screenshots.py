@@ -56,8 +56,10 @@ SHOTS: tuple[Shot, ...] = (
     Shot("21-health-remedies", "health", ("n",) * 5 + ("i", "i", "l")),
     Shot("22-health-adam", "health", ("n",) * 5 + ("plus",) * 5 + ("i", "o", "o")),
     Shot("23-playground-xor", "playground", ("n",) + ("s",) * 5),
-    Shot("24-playground-vanishing", "playground", ("n", "e", "8", "tab", "1", "6", "tab") + tuple("sigmoid") + ("enter", "s", "s", "s")),
-    Shot("25-playground-diverged", "playground", ("n", "e") + ("tab",) * 6 + tuple("sgd") + ("tab", "5") + ("tab",) * 4 + tuple("sine") + ("enter",) + ("s",) * 6),
+    Shot("24-playground-vanishing", "playground",
+         ("n", "e", "8", "tab", "1", "6", "tab") + tuple("sigmoid") + ("enter", "s", "s", "s")),
+    Shot("25-playground-diverged", "playground",
+         ("n", "e") + ("tab",) * 7 + tuple("sgd") + ("tab", "5") + ("tab",) * 4 + tuple("sine") + ("enter",) + ("s",) * 6),
     Shot("26-finish", "finish", ("n",), done=True),
     Shot("27-help", "chain-rule", ("n", "question_mark")),
 )

@@ -29,7 +29,11 @@ _LAZY = {
     "make_optimizer": "optim",
 }
 
-__all__ = sorted(_LAZY)
+__all__ = [
+    "ACTIVATIONS", "INITS", "LOSSES", "MLP", "Activation", "Loss", "Optimizer", "get_activation", "get_loss",
+    "make_optimizer",
+]
+assert sorted(__all__) == sorted(_LAZY)
 
 
 def __getattr__(name: str) -> Any:

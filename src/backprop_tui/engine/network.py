@@ -386,18 +386,15 @@ class MLP:
         xa = np.asarray(x, dtype=float)
         a = xa.reshape(1, -1) if xa.ndim == 1 else xa
         with np.errstate(all="ignore"):
-            for _z, _f, a in self._layers(a):
-                pass
-        return a[0] if xa.ndim == 1 else a
+            *_, (_z, _f, y) = self._layers(a)
+        return y[0] if xa.ndim == 1 else y
 
     def loss_at(self, x: Array | Sequence[float], t: Array | Sequence[float]) -> float:
         """The loss for ``x`` and ``t`` with the current parameters; no events, no state change."""
         xa, ta, _ = self._as_batch(x, t)
-        a = z = xa
         with np.errstate(all="ignore"):
-            for z, _f, a in self._layers(xa):
-                pass
-            return self.loss.value(a, z, ta)
+            *_, (z, _f, y) = self._layers(xa)
+            return self.loss.value(y, z, ta)
 
     def gradients(self, x: Array | Sequence[float], t: Array | Sequence[float]) -> list[Array]:
         """``[dL/dW1, dL/db1, …]`` for ``x`` and ``t`` (runs forward and backward, drops the events)."""

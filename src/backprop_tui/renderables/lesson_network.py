@@ -52,13 +52,12 @@ def param_table(walk: Walk, shown: frozenset[str], focus: frozenset[str]) -> Tab
     for name in PARAMS:
         table.add_column(name, justify="right", no_wrap=True, header_style="bold reverse" if name in focus else "bold")
     table.add_row("value", *(format_number(walk.params[n]) for n in PARAMS))
-    table.add_row(
-        "dL/d·",
-        *(
-            Text(format_number(walk.grads[n]), style="bold reverse" if n in focus else "bold") if n in shown else Text("·", style="dim")
-            for n in PARAMS
-        ),
-    )
+    def gradient(n: str) -> Text:
+        if n not in shown:
+            return Text("·", style="dim")
+        return Text(format_number(walk.grads[n]), style="bold reverse" if n in focus else "bold")
+
+    table.add_row("dL/d·", *(gradient(n) for n in PARAMS))
     return table
 
 

@@ -40,6 +40,9 @@ COLOURS: dict[str, str] = {
     "right": "green",
     "wrong": "red",
     "done": "green",
+    # a weight's sign (the glyph's shape says it too: ┼ positive, ─ negative)
+    "positive": "cyan",
+    "negative": "magenta",
     # lines of a plot: a function and its slope, the two optimisers, a run beside the others
     "curve": "cyan",
     "slope": "yellow",
@@ -59,6 +62,7 @@ THEME_ROLES: dict[str, str] = {
     "blamed": "error", "praised": "success",
     "crawling": "secondary", "converging": "success", "overshooting": "warning", "diverging": "error",
     "right": "success", "wrong": "error", "done": "success",
+    "positive": "primary", "negative": "accent",
     "curve": "primary", "slope": "warning", "loss": "primary",
     "sgd": "primary", "adam": "accent", "other": "foreground-muted",
     "pick1": "primary", "pick2": "accent", "pick3": "warning", "pick4": "success",

@@ -27,7 +27,8 @@ WEIGHT_LEVELS = (0.1, 1.0)
 """|w| below the first is drawn ``·``; from the second up, heavy."""
 GRADIENT_LEVELS = (WARNING_LOW, 0.1)
 """|dL/dw| thresholds for the gradient view (the health classes' warning and healthy floors)."""
-POSITIVE, NEGATIVE = "cyan", "magenta"
+POSITIVE, NEGATIVE = style("positive"), style("negative")
+BOLD_POSITIVE, BOLD_NEGATIVE = style("positive", bold=True), style("negative", bold=True)
 """The colours of a positive and a negative value (the glyph's shape says the sign too)."""
 NOT_A_NUMBER = "!"
 ZERO = "_"
@@ -95,8 +96,8 @@ def glyph(value: float, levels: tuple[float, float]) -> tuple[str, str]:
         return "·", "dim"
     heavy = size >= levels[1]
     if value > 0:
-        return ("╋", f"bold {POSITIVE}") if heavy else ("┼", POSITIVE)
-    return ("━", f"bold {NEGATIVE}") if heavy else ("─", NEGATIVE)
+        return ("╋", BOLD_POSITIVE) if heavy else ("┼", POSITIVE)
+    return ("━", BOLD_NEGATIVE) if heavy else ("─", NEGATIVE)
 
 
 def _block_width(n_in: int, layer: int) -> int:

@@ -336,8 +336,8 @@ class LinePlot:
         """Each series' ``── name`` in its style, packed into as few lines as fit ``width``."""
         lines: list[Text] = []
         line = Text()
-        for s, style in zip(self.series, styles):
-            item = Text(("┈┈ " if s.dotted else "── ") + s.name, style=style)
+        for s, series_style in zip(self.series, styles):
+            item = Text(("┈┈ " if s.dotted else "── ") + s.name, style=series_style)
             if line.cell_len and line.cell_len + 2 + item.cell_len > width:
                 lines.append(line)
                 line = Text()

@@ -331,7 +331,8 @@ class BackwardScreen(SectionScreen):
         steps = list(range(len(self.losses)))
         finite = [v for v in self.losses if math.isfinite(v)]
         top = max(finite, default=1.0) or 1.0
-        plot = LinePlot([Series("loss", steps, self.losses, style("loss", bold=True))], height=9, x_label="step", y_range=(0.0, top))
+        curve = Series("loss", steps, self.losses, style("loss", bold=True))
+        plot = LinePlot([curve], height=9, x_label="step", y_range=(0.0, top))
         last = self.losses[-1]
         words = Text.assemble(
             f"After {len(self.losses) - 1} steps: loss ", (f(last), "bold"), f" (it started at {f(self.losses[0])}).",

@@ -15,11 +15,10 @@ from textual.binding import Binding
 from textual.reactive import reactive
 
 from backprop_tui.engine.chain import explorer, two_paths
+from backprop_tui.lesson.texts import EXPLORER_NOTE, PATHS_NOTE, RULE
 from backprop_tui.renderables.chain import ChainDiagram, ChainNode
 from backprop_tui.renderables.numbers import format_number
-from backprop_tui.lesson.texts import EXPLORER_NOTE, PATHS_NOTE, RULE
 from backprop_tui.screens.base import SectionScreen, step
-
 
 X_DEFAULT = 20
 """x in tenths: 2.0."""

@@ -13,9 +13,9 @@ from typing import TYPE_CHECKING
 from rich.console import Group
 from rich.text import Text
 
+from backprop_tui.lesson.texts import HISTORY, PROBLEM, WHY
 from backprop_tui.renderables.chain import ChainDiagram, ChainNode
 from backprop_tui.renderables.numbers import format_number
-from backprop_tui.lesson.texts import HISTORY, PROBLEM, WHY
 from backprop_tui.screens.base import SectionScreen, index_of, step
 
 if TYPE_CHECKING:

@@ -232,7 +232,8 @@ class LearningRateScreen(SectionScreen):
         )
         rises = Text.assemble(
             ("Steps where the loss rose", "bold"),
-            f" (by over {percent(RISE)} of its start): SGD {sgd.rises} of {sgd.steps - 1}, Adam {adam.rises} of {adam.steps - 1}.",
+            f" (by over {percent(RISE)} of its start): SGD {sgd.rises} of {sgd.steps - 1}, "
+            f"Adam {adam.rises} of {adam.steps - 1}.",
         )
         return side_by_side(plot, Group(table, Text(""), steps, Text(""), rises), width=40)
 
@@ -248,7 +249,7 @@ def loss_plot(groups: Sequence[tuple[str, Sequence[Run], str, bool]], height: in
     series = []
     every: list[float] = []
     longest = 1
-    for name, runs, style, dotted in groups:
+    for name, runs, series_style, dotted in groups:
         xs: list[float] = []
         ys: list[float] = []
         for r in runs:
@@ -260,7 +261,7 @@ def loss_plot(groups: Sequence[tuple[str, Sequence[Run], str, bool]], height: in
             ys += logs
             every += [v for v in logs if math.isfinite(v)]
             longest = max(longest, len(logs))
-        series.append(Series(name, xs, ys, style, dotted))
+        series.append(Series(name, xs, ys, series_style, dotted))
     top = math.ceil(max(every, default=0.0))
     bottom = math.floor(min(every, default=float(FLOOR_EXP)))
     if top - bottom < 2:

@@ -9,6 +9,7 @@ from textual.reactive import reactive
 from textual.widget import Widget
 
 from backprop_tui.lesson.quiz import LETTERS, Question
+from backprop_tui.renderables import palette
 
 
 class QuickCheck(Widget):
@@ -46,9 +47,9 @@ class QuickCheck(Widget):
             style, mark = "", " "
             if self.chosen is not None:
                 if letter == q.answer:
-                    style, mark = "bold green", "✓"
+                    style, mark = palette.style("right", bold=True), "✓"
                 elif letter == self.chosen:
-                    style, mark = "red", "✗"
+                    style, mark = palette.style("wrong"), "✗"
             options.add_row(Text.assemble(mark, " ", (f"{letter})", "bold")), Text(option, style=style))
         parts.append(options)
         parts.append(Text(""))
@@ -56,9 +57,9 @@ class QuickCheck(Widget):
             parts.append(Text("Press a, b, c or d to answer.", style="dim"))
         else:
             if q.is_correct(self.chosen):
-                verdict = ("✓ Right. ", "bold green")
+                verdict = ("✓ Right. ", palette.style("right", bold=True))
             else:
-                verdict = (f"✗ Not quite: the answer is {q.answer}). ", "bold red")
+                verdict = (f"✗ Not quite: the answer is {q.answer}). ", palette.style("wrong", bold=True))
             parts.append(Text.assemble(verdict, q.explanation))
             if self.first is not None and self.first != self.chosen:
                 parts.append(Text(f"Only your first answer ({self.first}) counts for the score.", style="dim"))
