@@ -140,3 +140,20 @@ def test_infinite_values_are_never_numbers():
         with pytest.raises(ValueError, match="finite"):
             parsing.number(text)
     assert math.isfinite(parsing.number("1e308"))
+
+
+@pytest.mark.parametrize("text", ["1_000", "\u0663", "1e3", "2.5", " ", "+"])
+def test_a_whole_number_is_plain_digits(text):
+    with pytest.raises(ValueError, match="whole number"):
+        parsing.integer(text, 0, 10_000)
+
+
+def test_a_negative_infinity_after_an_option_is_read_as_its_value(capsys):
+    from backprop_tui import cli
+
+    for argv, name in ((["trace", "--clip", "-inf"], "--clip"), (["trace", "--l2", "-nan"], "--l2")):
+        with pytest.raises(SystemExit) as stop:
+            cli.main(argv)
+        assert stop.value.code == 2
+        line = capsys.readouterr().err.strip()
+        assert name in line and "finite number" in line and "expected one argument" not in line

@@ -93,7 +93,8 @@ playground_code = argument(_playground_code)
 # -- the parser -------------------------------------------------------------------
 
 _VALUE_OPTIONS = {"--layers", "--input", "--target", "--lr", "--clip", "--l2", "--seed", "--steps"}
-_NEGATIVE = re.compile(r"^-[\d.]")
+_NEGATIVE = re.compile(r"^-([\d.]|inf|nan|infinity)", re.IGNORECASE)
+"""A value that starts with a minus (``-0.5``, ``-inf``, ``-nan``), not an option."""
 
 
 def _join_negative_values(argv: Sequence[str]) -> list[str]:

@@ -31,6 +31,7 @@ exactly the same float. Importing this module costs no numpy.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
@@ -101,12 +102,15 @@ def at_most(parse: Callable[[str], float], high: float, what: str) -> Callable[[
     return parse_at_most
 
 
+_WHOLE = re.compile(r"[+-]?[0-9]+")
+"""A whole number as a person types it: ASCII digits, an optional sign."""
+
+
 def integer(text: str, low: int, high: int, what: str = "a whole number") -> int:
-    """A whole number from ``low`` to ``high`` (``2.5`` and ``1e3`` are refused)."""
-    try:
-        value = int(text.strip())
-    except ValueError:
-        raise ValueError(f"must be {what} from {low} to {high}, got {text!r}") from None
+    """A whole number from ``low`` to ``high``, in plain digits (``2.5``, ``1e3``, ``1_000`` are refused)."""
+    if not _WHOLE.fullmatch(text.strip()):
+        raise ValueError(f"must be {what} from {low} to {high}, got {text!r}")
+    value = int(text.strip())
     if not low <= value <= high:
         raise ValueError(f"must be {what} from {low} to {high}, got {text!r}")
     return value
