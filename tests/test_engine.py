@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import math
-import subprocess
-import sys
 
 import numpy as np
 import pytest
@@ -232,23 +230,6 @@ def test_backward_and_update_need_their_phase_before():
         list(net.backward())
     with pytest.raises(RuntimeError):
         list(net.update(make_optimizer()))
-
-
-def test_engine_imports_without_textual_or_rich():
-    code = (
-        "import sys\n"
-        "import backprop_tui.engine as e\n"
-        "from backprop_tui.engine import activations, chain, events, health, losses, network, optim, presets\n"
-        "e.MLP((2, 2, 1))\n"
-        "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'rich'))\n"
-        "print(','.join(bad))\n"
-    )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == ""
-    assert "numpy" not in subprocess.run(
-        [sys.executable, "-c", "import sys, backprop_tui.engine.names, backprop_tui.cli; print(sorted(sys.modules))"],
-        capture_output=True, text=True, check=True,
-    ).stdout
 
 
 def test_numerical_gradients_agree_with_backprop_and_leave_the_net_alone():

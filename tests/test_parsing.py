@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import math
-import subprocess
-import sys
 
 import pytest
 from hypothesis import given
@@ -120,19 +118,6 @@ def test_the_command_line_and_the_playground_refuse_text_for_the_same_reason(cap
     said = pg.edit(setup, field, text).error
     reason = said.removeprefix(pg.FIELD_BY_NAME[field].what + " ")
     assert f"argument {option}: {reason}" in err
-
-
-def test_the_cli_no_longer_lends_the_playground_its_validators():
-    """The playground's model reads text through parsing, never through the command line."""
-    code = "import sys, backprop_tui.models.playground; print('backprop_tui.cli' in sys.modules)"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "False"
-
-
-def test_parsing_imports_no_numpy_textual_or_rich():
-    code = "import sys, backprop_tui.parsing; print([m for m in ('numpy', 'textual', 'rich') if m in sys.modules])"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "[]"
 
 
 def test_infinite_values_are_never_numbers():

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import math
-import subprocess
-import sys
 
 import pytest
 from hypothesis import given
@@ -15,24 +13,6 @@ from backprop_tui.engine.names import ACTIVATION_NAMES, OPTIMIZERS
 from backprop_tui.models import playground as pg
 
 # -- the set-up ------------------------------------------------------------------------------------------
-
-
-def test_the_playground_model_loads_no_numpy_textual_or_rich():
-    code = (
-        "import sys, backprop_tui.models.playground as p; p.edit(p.Setup(), 'lr', '0.5'); p.decode(p.encode(p.Setup()));"
-        "print(sorted(m for m in ('numpy', 'textual', 'rich') if m in sys.modules))"
-    )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "[]"
-
-
-def test_the_playground_model_trains_without_textual_or_rich():
-    code = (
-        "import sys, backprop_tui.models.playground as p; t = p.Trainer(p.Setup(skips=True)); t.step(); t.snapshot();"
-        "print(sorted(m for m in ('textual', 'rich') if m in sys.modules))"
-    )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "[]"
 
 
 def test_the_default_set_up():

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import io
 import math
-import subprocess
-import sys
 
 import numpy as np
 import pytest
@@ -215,12 +213,3 @@ def test_the_board_fits_the_drawing_only_when_there_is_room():
 def test_the_loss_plot_waits_for_two_points():
     assert "draws itself here" in render(board.loss_plot([0.7], 3))
     assert "step" in render(board.loss_plot([0.7, 0.6, 0.5], 3))
-
-
-def test_the_drawings_import_without_textual():
-    code = (
-        "import sys, backprop_tui.renderables.run_board, backprop_tui.renderables.playground;"
-        "print([m for m in ('textual', 'numpy') if m in sys.modules])"
-    )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "[]"

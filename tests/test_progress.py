@@ -576,15 +576,6 @@ def test_score_counts_first_attempts_only(db):
     assert r.seconds == 61.0
 
 
-def test_the_store_imports_neither_textual_nor_numpy():
-    code = (
-        "import sys, backprop_tui.progress.store;"
-        "print(sorted(m for m in ('textual', 'numpy') if m in sys.modules))"
-    )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
-    assert out.strip() == "[]"
-
-
 def test_a_read_only_file_is_read_and_the_learner_told_nothing_will_be_saved(monkeypatch, tmp_path):
     import sqlite3 as real_sqlite3
 

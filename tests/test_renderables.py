@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import io
 import math
-import subprocess
-import sys
 
 import numpy as np
 import pytest
@@ -330,15 +328,6 @@ def test_health_bar_non_finite_and_dead() -> None:
 
 
 # ---------------------------------------------------------------- imports
-
-
-def test_renderables_import_without_numpy_or_textual() -> None:
-    code = (
-        "import sys, backprop_tui.renderables.plot, backprop_tui.renderables.bars, "
-        "backprop_tui.renderables.numbers; print(sorted({'numpy', 'textual'} & set(sys.modules)))"
-    )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "[]"
 
 
 @pytest.mark.parametrize(

@@ -301,15 +301,3 @@ def test_the_lesson_runs_are_quick():
     for lr in COMPARE_LRS:
         first_step(lr, "sgd"), first_step(lr, "adam")
     assert time.perf_counter() - start < 1.0
-
-
-def test_sweep_imports_no_ui():
-    import subprocess
-    import sys
-
-    code = (
-        "import sys, backprop_tui.models.sweep; "
-        "print(any(m.split('.')[0] in ('textual', 'rich') for m in sys.modules))"
-    )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "False"
