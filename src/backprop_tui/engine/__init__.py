@@ -12,8 +12,9 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from backprop_tui.engine.activations import ACTIVATIONS, Activation, get_activation
+    from backprop_tui.engine.init import INITS
     from backprop_tui.engine.losses import LOSSES, Loss, get_loss
-    from backprop_tui.engine.network import INITS, MLP
+    from backprop_tui.engine.network import MLP
     from backprop_tui.engine.optim import Optimizer, make_optimizer
 
 _LAZY = {
@@ -23,7 +24,7 @@ _LAZY = {
     "LOSSES": "losses",
     "Loss": "losses",
     "get_loss": "losses",
-    "INITS": "network",
+    "INITS": "init",
     "MLP": "network",
     "Optimizer": "optim",
     "make_optimizer": "optim",
