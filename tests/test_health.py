@@ -1,4 +1,4 @@
-"""Gradient health of the section's deep nets, from the engine, on fixed seeds.
+"""Gradient health of the section's deep nets (backprop_tui.models.health), on fixed seeds.
 
 What section 6 claims, checked on the numbers it shows: deep sigmoid nets
 vanish, He-initialised ReLU nets do not, a naive N(0, 1) start explodes,
@@ -10,32 +10,35 @@ measured magnitudes are checked against brute-force finite differences.
 from __future__ import annotations
 
 import math
+import subprocess
+import sys
 
 import numpy as np
 import pytest
 
 from backprop_tui.engine import MLP, make_optimizer
 from backprop_tui.engine.events import BackwardEvent, ForwardEvent
-from backprop_tui.engine.health import (
+from backprop_tui.engine.health import CRITICAL, HEALTHY, dead_units, from_events, magnitude
+from backprop_tui.engine.names import (
     CLIP_NORM,
-    CRITICAL,
     DEEP_INPUTS,
     DEEP_OUTPUTS,
     DEEP_SAMPLES,
-    HEALTHY,
     MAX_DEPTH,
     MIN_DEPTH,
     TRAIN_STEPS,
+)
+from backprop_tui.engine.numeric import numerical_gradients
+from backprop_tui.models.health import (
     DeepSetup,
-    dead_units,
+    cached,
+    clear_cache,
     deep_data,
     deep_health,
     deep_net,
-    from_events,
-    magnitude,
+    known_sigmoid_peak,
+    sigmoid_peak,
 )
-from backprop_tui.engine.numeric import numerical_gradients
-from backprop_tui.screens import health as screen
 
 DEPTHS = range(MIN_DEPTH, MAX_DEPTH + 1)
 
@@ -45,11 +48,24 @@ def labels(setup: DeepSetup) -> list[str]:
     return [layer.status.label for layer in reversed(deep_health(setup).layers)]
 
 
-def test_the_screen_offers_the_engines_depths_and_inits():
-    from backprop_tui.engine import health
+@pytest.mark.parametrize("module", ["backprop_tui.models.health", "backprop_tui.screens.health"])
+def test_planning_and_drawing_load_no_numpy_until_a_pass_is_measured(module):
+    """The screen plans and looks passes up on the event loop: that must not wait for numpy."""
+    code = (
+        f"import sys, {module}\n"
+        "from backprop_tui.models import health\n"
+        "plan = health.plan('remedies', health.Settings().pressed('init'))\n"
+        "assert health.lookup(plan) is None and health.known_sigmoid_peak() is None\n"
+        "print('numpy' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False"]
 
-    assert (screen.MIN_DEPTH, screen.MAX_DEPTH) == (health.MIN_DEPTH, health.MAX_DEPTH)
-    assert screen.INITS == health.DEEP_INITS
+
+def test_the_sigmoid_peak_is_sampled_once():
+    peak = sigmoid_peak()
+    assert peak == pytest.approx(0.25) and peak <= 0.25
+    assert known_sigmoid_peak() == peak and sigmoid_peak() is peak
 
 
 def test_the_batch_is_fixed_and_the_same_for_every_net():
@@ -203,7 +219,11 @@ def test_leaky_relu_has_no_dead_units():
 
 @pytest.mark.parametrize(
     "setup",
-    [DeepSetup(3, "sigmoid", "xavier"), DeepSetup(3, "tanh", "he", residual=True), DeepSetup(2, "relu", "normal", clip=CLIP_NORM)],
+    [
+        DeepSetup(3, "sigmoid", "xavier"),
+        DeepSetup(3, "tanh", "he", residual=True),
+        DeepSetup(2, "relu", "normal", clip=CLIP_NORM),
+    ],
     ids=["sigmoid", "tanh-skips", "relu-clipped"],
 )
 def test_magnitudes_match_brute_force(setup):
@@ -235,10 +255,35 @@ def test_deep_health_agrees_with_a_training_run_by_hand():
 
 
 def test_results_are_cached_and_bad_depths_refused():
-    assert deep_health(DeepSetup(7, "gelu", "he")) is deep_health(DeepSetup(7, "gelu", "he"))
+    setup = DeepSetup(7, "gelu", "he")
+    clear_cache()
+    assert cached(setup) is None
+    first = deep_health(setup)
+    assert cached(setup) is first and deep_health(setup) is first
     for depth in (MIN_DEPTH - 1, MAX_DEPTH + 1):
         with pytest.raises(ValueError, match="depth"):
             deep_health(DeepSetup(depth))
+
+
+def test_training_goes_through_the_one_training_loop(monkeypatch):
+    """The steps before the measured pass are Training's (a loop of its own would be a second copy)."""
+    from backprop_tui.models import training
+
+    taken = []
+    step = training.Training.step
+
+    def counting(self):
+        taken.append(self)
+        return step(self)
+
+    monkeypatch.setattr(training.Training, "step", counting)
+    clear_cache()
+    trained = deep_health(DeepSetup(4, "tanh", "he", optimizer="sgd"))
+    assert len(taken) == trained.trained == TRAIN_STEPS
+    assert len({id(run) for run in taken}) == 1 and math.isinf(taken[0].limit)
+    clear_cache()
+    diverged = deep_health(DeepSetup(5, "relu", "normal", optimizer="sgd"))
+    assert diverged.diverged and diverged.trained == len(taken) - TRAIN_STEPS < TRAIN_STEPS
 
 
 # -- residual nets in the engine ----------------------------------------------------------------------
