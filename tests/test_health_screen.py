@@ -1,35 +1,95 @@
 """Section 6, gradient health, driven key by key, and its snapshots.
 
 Every bar's word and number asserted on screen is recomputed here from the
-engine (``deep_health`` on a setup written out in the test), then looked for
-in the rows the widgets render.
+model (``deep_health`` on a setup written out in the test), then looked for
+in the rows the screen draws at its real size. Passes are measured by a
+worker: each key is followed by waiting until the step is no longer
+computing (a condition, never a fixed sleep).
 """
 
 from __future__ import annotations
 
+import io
 import re
+import threading
 
 import pytest
+from rich.console import Console
+from textual.widgets import Static
 
 from backprop_tui.app import BackpropApp
-from backprop_tui.engine.health import CLIP_NORM, DeepHealth, DeepSetup, deep_health
+from backprop_tui.engine.names import CLIP_NORM
 from backprop_tui.lesson.quiz import questions_for
+from backprop_tui.models.health import DeepHealth, DeepSetup, Remedies, cached, clear_cache, deep_health
+from backprop_tui.models.health import nets as passes
 from backprop_tui.progress.store import ProgressStore
 from backprop_tui.renderables.numbers import format_number
-from backprop_tui.screens.health import DEAD, EXPLODE, REMEDIES, SIDE, STEP_LABELS, VANISH, HealthScreen, Remedies
+from backprop_tui.renderables.palette import THEME
+from backprop_tui.screens.health import HealthScreen
+from backprop_tui.widgets.health_bars import HealthBars
 from backprop_tui.widgets.step_bar import StepBar
-
-from test_app import shown
 
 SIZE = (80, 24)
 NOT_A_NUMBER = re.compile(r"\bnan\b|\binf\b|∞|infinity", re.IGNORECASE)
 ROW = re.compile(r"^\s*(\d+)\s{2}(.*)$")
 HEALTH = re.compile(r"\b(OK|Warn|Bad)\s+(\S+)(?:\s+dead (\d+)/(\d+))?")
 MOVED = re.compile(r"moved (\S+)|(diverged)")
+LABELS = [s.label for s in HealthScreen.STEPS]
 
 
 def make_app() -> BackpropApp:
     return BackpropApp(section="health", learner="Ada", store=ProgressStore())
+
+
+def screen_of(app: BackpropApp) -> HealthScreen:
+    screen = app.section_screen
+    assert isinstance(screen, HealthScreen)
+    return screen
+
+
+def shown(app: BackpropApp) -> str:
+    """The body as a learner reads it: every visible part at its own width (the bars at their own height)."""
+    parts = []
+    for widget in screen_of(app).query_one("#body").children:
+        if not widget.display:
+            continue
+        renderable = widget.content if isinstance(widget, Static) else widget.render()
+        width = widget.content_size.width
+        console = Console(width=width, file=io.StringIO(), record=True, color_system=None, theme=THEME)
+        console.print(renderable)
+        parts.append(console.export_text())
+    return "\n".join(parts)
+
+
+def flat(app: BackpropApp) -> str:
+    """What is shown, with every run of white space one space (sentences wrap where the width says)."""
+    return " ".join(shown(app).split())
+
+
+async def settle(pilot) -> None:
+    """Wait until the step on show has its passes (the workers are done and their news is drawn)."""
+    app = pilot.app
+    for _ in range(200):
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        if not screen_of(app).computing:
+            return
+    raise AssertionError("the step is still computing")
+
+
+async def press(pilot, *keys: str) -> None:
+    """Press ``keys`` one by one, each drawn before the next."""
+    for key in keys:
+        await pilot.press(key)
+        await settle(pilot)
+
+
+async def go_to(pilot, step_id: str) -> None:
+    """From the section's start, step forward with ``n`` to the step ``step_id``."""
+    await settle(pilot)
+    await press(pilot, *["n"] * HealthScreen.step_index(step_id))
+    assert screen_of(pilot.app).step_id == step_id
 
 
 def rows(app: BackpropApp) -> dict[int, str]:
@@ -37,7 +97,7 @@ def rows(app: BackpropApp) -> dict[int, str]:
     out = {}
     for line in shown(app).splitlines():
         m = ROW.match(line)
-        if m and ("OK" in line or "Warn" in line or "Bad" in line or "moved" in line or "diverged" in line or "σ′" in line):
+        if m and any(word in line for word in ("OK", "Warn", "Bad", "moved", "diverged", "σ′")):
             out[int(m.group(1))] = m.group(2)
     return out
 
@@ -77,9 +137,15 @@ def assert_moved_rows(app: BackpropApp, *columns: DeepHealth) -> None:
                 assert moved == format_number(h.moved[layer - 1]), (layer, text)
 
 
-async def go_to(pilot, step: int) -> None:
-    await pilot.press(*["n"] * step)
-    await pilot.pause()
+def fits(app: BackpropApp) -> bool:
+    """Nothing scrolls, and the bars and their note are drawn whole within the bars' own height."""
+    screen = screen_of(app)
+    bars = screen.query_one(HealthBars)
+    if bars.display and not bars.computing:
+        console = Console(width=bars.content_size.width, file=io.StringIO(), theme=THEME)
+        if len(console.render_lines(bars.render(), pad=False)) > bars.content_size.height:
+            return False
+    return screen.query_one("#body").max_scroll_y == 0
 
 
 # -- walking the section -----------------------------------------------------------------------------
@@ -88,31 +154,30 @@ async def go_to(pilot, step: int) -> None:
 async def test_steps_forwards_and_backwards_everything_fits_and_no_nan():
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        screen = app.section_screen
-        assert isinstance(screen, HealthScreen)
-        assert screen.total_steps == len(STEP_LABELS) + len(questions_for("health"))
+        await settle(pilot)
+        screen = screen_of(app)
+        assert screen.total_steps == len(HealthScreen.STEPS) + len(questions_for("health"))
         seen = []
         for expected in range(screen.total_steps):
             assert screen.step == expected
             seen.append(screen.query_one(StepBar).label)
             if screen.question is None:
                 text = shown(app)
-                assert text.strip() and not NOT_A_NUMBER.search(text), text
-                await pilot.pause()
+                assert text.strip() and not NOT_A_NUMBER.search(text) and "computing" not in text, text
                 assert screen.query_one("#body").max_scroll_y == 0, seen[-1]
             if expected < screen.total_steps - 1:
-                await pilot.press("n")
-        assert seen[: screen.own_steps] == list(STEP_LABELS)
+                await press(pilot, "n")
+        assert seen[: screen.own_steps] == LABELS
         for expected in range(screen.total_steps - 2, -1, -1):
-            await pilot.press("p")
+            await press(pilot, "p")
             assert screen.step == expected
 
 
 async def test_the_first_step_states_the_classes_and_the_sigmoid_peak():
     app = make_app()
-    async with app.run_test(size=SIZE):
-        text = " ".join(shown(app).split())
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        text = flat(app)
         assert "at most 0.25" in text and "0.25^4 = 0.0039" in text
         assert "OK for 0.1 to 0.5" in text and "Bad below 0.01 or above 1" in text
 
@@ -121,9 +186,9 @@ async def test_sigmoid_and_relu_side_by_side_with_the_engines_numbers():
     sig, relu = deep_health(DeepSetup(5, "sigmoid", "xavier")), deep_health(DeepSetup(5, "relu", "he"))
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await go_to(pilot, SIDE)
+        await go_to(pilot, "side")
         assert_health_rows(app, sig, relu)
-        text = " ".join(shown(app).split())
+        text = flat(app)
         assert "sigmoid · Xavier" in text and "ReLU · He" in text
         assert "layer 1 gets 1/1100 of layer 5's gradient" in text  # 1/ratio, two significant figures
         assert round(1 / sig.ratio, -2) == 1100
@@ -133,10 +198,11 @@ async def test_sigmoid_and_relu_side_by_side_with_the_engines_numbers():
 async def test_f_cycles_the_left_activation_on_the_side_by_side_step():
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await go_to(pilot, SIDE)
-        screen = app.section_screen
-        for act, init in (("tanh", "xavier"), ("relu", "he"), ("leaky_relu", "he"), ("gelu", "he"), ("silu", "he"), ("sigmoid", "xavier")):
-            await pilot.press("f")
+        await go_to(pilot, "side")
+        screen = screen_of(app)
+        cycle = (("tanh", "xavier"), ("relu", "he"), ("leaky_relu", "he"), ("gelu", "he"), ("silu", "he"), ("sigmoid", "xavier"))
+        for act, init in cycle:
+            await press(pilot, "f")
             assert screen.left == act
             assert_health_rows(app, deep_health(DeepSetup(5, act, init)), deep_health(DeepSetup(5, "relu", "he")))
 
@@ -144,22 +210,20 @@ async def test_f_cycles_the_left_activation_on_the_side_by_side_step():
 async def test_depth_keys_redraw_and_stop_at_2_and_20_with_a_notice():
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await go_to(pilot, SIDE)
-        screen = app.section_screen
-        await pilot.press("plus")
+        await go_to(pilot, "side")
+        screen = screen_of(app)
+        await press(pilot, "plus")
         assert screen.depth == 6
         assert_health_rows(app, deep_health(DeepSetup(6, "sigmoid", "xavier")), deep_health(DeepSetup(6, "relu", "he")))
-        await pilot.press(*["minus"] * 4)
+        await press(pilot, *["minus"] * 4)
         assert screen.depth == 2
         assert_health_rows(app, deep_health(DeepSetup(2, "sigmoid", "xavier")), deep_health(DeepSetup(2, "relu", "he")))
-        await pilot.press("minus")
-        await pilot.pause()
+        await press(pilot, "minus")
         assert screen.depth == 2
         assert any("Depth goes from 2 to 20" in n.message for n in app._notifications)
-        await pilot.press(*["plus"] * 18)
+        await press(pilot, *["plus"] * 18)
         assert screen.depth == 20
-        await pilot.press("plus")
-        await pilot.pause()
+        await press(pilot, "plus")
         assert screen.depth == 20
         assert any("this is 20" in n.message for n in app._notifications)
         # 20 layers at 80×24: the top and bottom layers, the middle summed up, nothing scrolls
@@ -171,41 +235,45 @@ async def test_depth_keys_redraw_and_stop_at_2_and_20_with_a_notice():
         start, stop = hidden[0], hidden[-1]
         bad = sum(sig.layers[n - 1].status.label == "Bad" for n in hidden)
         assert f"layers {start}–{stop}: {bad} Bad" in shown(app)
-        await pilot.pause()
-        assert screen.query_one("#body").max_scroll_y == 0
+        assert fits(app)
         assert not NOT_A_NUMBER.search(shown(app))
 
 
-async def test_every_layer_fits_on_a_tall_terminal():
+async def test_every_layer_fits_on_a_tall_terminal_and_a_resize_refits_them():
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
-        await go_to(pilot, SIDE)
-        await pilot.press(*["plus"] * 15)
+        await go_to(pilot, "side")
+        await press(pilot, *["plus"] * 15)
         assert sorted(rows(app)) == list(range(1, 21))
-        await pilot.pause()
-        assert app.section_screen.query_one("#body").max_scroll_y == 0
+        assert fits(app)
+        await pilot.resize_terminal(80, 24)
+        await settle(pilot)
+        assert 8 <= len(rows(app)) < 20 and fits(app)
+        await pilot.resize_terminal(120, 40)
+        await settle(pilot)
+        assert sorted(rows(app)) == list(range(1, 21))
 
 
 async def test_the_depth_carries_across_the_steps_and_each_shows_its_nets():
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await go_to(pilot, VANISH)
-        await pilot.press("plus", "plus")
+        await go_to(pilot, "vanish")
+        await press(pilot, "plus", "plus")
         sig = deep_health(DeepSetup(7, "sigmoid", "xavier"))
         for layer, text in rows(app).items():
             assert format_number(sig.layers[layer - 1].magnitude) in text
             if layer < 7:
                 assert f"σ′ {format_number(sig.slopes[layer - 1], 2)}" in text
-        await pilot.press("n")
+        await press(pilot, "n")
         assert_health_rows(app, deep_health(DeepSetup(7, "relu", "normal")), deep_health(DeepSetup(7, "relu", "he")))
         trained = deep_health(DeepSetup(7, "relu", "normal", optimizer="sgd"))
-        assert trained.diverged and f"diverges at step {trained.trained}" in " ".join(shown(app).split())
-        await pilot.press("n")
+        assert trained.diverged and f"diverges at step {trained.trained}" in flat(app)
+        await press(pilot, "n")
         relu, leaky = deep_health(DeepSetup(7, "relu", "he")), deep_health(DeepSetup(7, "leaky_relu", "he"))
         assert_health_rows(app, relu, leaky)
-        text = " ".join(shown(app).split())
+        text = flat(app)
         assert f"{relu.dead} of {relu.hidden_units} ReLU units" in text and "exactly 0" in text
-        assert app.section_screen.step == DEAD
+        assert screen_of(app).step_id == "dead"
 
 
 # -- the remedies ------------------------------------------------------------------------------------
@@ -242,14 +310,14 @@ PRESSES = [
 async def test_every_remedy_key_switches_and_the_bars_follow_the_engine():
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await go_to(pilot, REMEDIES)
-        screen = app.section_screen
+        await go_to(pilot, "remedies")
+        screen = screen_of(app)
         left, right = nets()
         assert_health_rows(app, left, right)
         assert "init [naive] Xavier He" in shown(app) and "[ ] skips" in shown(app)
         for key, state, panel in PRESSES:
             before = screen.remedies
-            await pilot.press(key)
+            await press(pilot, key)
             assert screen.remedies != before, key
             assert screen.remedies == Remedies(**state), key
             text = shown(app)
@@ -260,35 +328,37 @@ async def test_every_remedy_key_switches_and_the_bars_follow_the_engine():
             else:
                 assert_health_rows(app, left, right)
             assert not NOT_A_NUMBER.search(text), text
+            assert fits(app), text
 
 
 async def test_each_switch_says_what_changed_in_numbers():
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await go_to(pilot, REMEDIES)
-        await pilot.press("i", "i")  # He
-        await pilot.press("k")
-        text = " ".join(shown(app).split())
+        await go_to(pilot, "remedies")
+        await press(pilot, "i", "i", "k")  # He, then skips
+        text = flat(app)
         plain, skips = nets(init="he")[0], nets(init="he", residual=True)[0]
         assert "Skip connections on." in text
         assert "layer 1's share 1/290 → 1/35" in text
         assert round(1 / plain.ratio, -1) == 290 and round(1 / skips.ratio) == 35
-        await pilot.press("l")
+        await press(pilot, "l")
         relu, leaky = nets(init="he", residual=True)[1], nets(init="he", residual=True, leaky=True)[1]
-        assert f"dead {relu.dead} → 0" in " ".join(shown(app).split()) and relu.dead > 0 == leaky.dead
-        await pilot.press("o", "o")
+        assert f"dead {relu.dead} → 0" in flat(app) and relu.dead > 0 == leaky.dead
+        await press(pilot, "o", "o")
         sgd = nets(init="he", residual=True, leaky=True, training="sgd")[0]
         adam = nets(init="he", residual=True, leaky=True, training="adam")[0]
-        text = " ".join(shown(app).split())
+        text = flat(app)
         assert f"layer 1 moved {format_number(adam.moved[0])}" in text
         assert f"(SGD: {format_number(sgd.moved[0])} and {format_number(sgd.moved[-1])})" in text
+        await press(pilot, "plus")  # a new depth starts afresh: no switch to describe
+        assert "A careless start" in flat(app) and "Skip connections" not in flat(app)
 
 
 async def test_a_diverged_training_run_is_shown_as_diverged_not_as_nan():
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await go_to(pilot, REMEDIES)
-        await pilot.press("o")  # naive init, SGD: the ReLU net diverges
+        await go_to(pilot, "remedies")
+        await press(pilot, "o")  # naive init, SGD: the ReLU net diverges
         left, right = nets(training="sgd")
         assert right.diverged
         assert_moved_rows(app, left, right)
@@ -300,20 +370,21 @@ async def test_a_diverged_training_run_is_shown_as_diverged_not_as_nan():
 async def test_remedy_keys_only_work_on_the_remedy_step_and_not_in_the_quiz():
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        screen = app.section_screen
+        await settle(pilot)
+        screen = screen_of(app)
         for step in range(screen.total_steps):
-            depth, left, remedies = screen.depth, screen.left, screen.remedies
-            if step != REMEDIES:
-                await pilot.press("i", "k", "g", "l", "o")
-                assert screen.remedies == remedies, step
-            if step not in (SIDE, REMEDIES):
-                await pilot.press("f")
-                assert (screen.left, screen.remedies.left) == (left, remedies.left), step
-            if step == 0 or screen.question is not None:
-                await pilot.press("plus")
-                assert screen.depth == depth, step
+            step_id, settings = screen.step_id, screen.settings
+            if step_id != "remedies":
+                await press(pilot, "i", "k", "g", "l", "o")
+                assert screen.remedies == settings.remedies, step_id
+            if step_id not in ("side", "remedies"):
+                await press(pilot, "f")
+                assert (screen.left, screen.remedies.left) == (settings.left, settings.remedies.left), step_id
+            if step_id == "products" or screen.question is not None:
+                await press(pilot, "plus")
+                assert screen.depth == settings.depth, step_id
             if step < screen.total_steps - 1:
-                await pilot.press("n")
+                await press(pilot, "n")
         # every answer key still answers the quick check (no remedy key shadows one)
         assert screen.question is not None and screen.question.id == "health-sigmoid"
         for letter in "abcd":
@@ -321,6 +392,77 @@ async def test_remedy_keys_only_work_on_the_remedy_step_and_not_in_the_quiz():
             assert app.store.answers("Ada")["health-sigmoid"].last == letter
         answer = app.store.answers("Ada")["health-sigmoid"]
         assert answer.choice == "a" and not answer.correct and answer.attempts == 4
+
+
+# -- the workers ----------------------------------------------------------------------------------------
+
+
+async def test_passes_are_measured_in_a_worker_thread_while_the_step_says_computing(monkeypatch):
+    real, gate, threads = passes._measure, threading.Event(), []
+
+    def slow(setup: DeepSetup) -> DeepHealth:
+        threads.append(threading.get_ident())
+        assert gate.wait(10), "never released"
+        return real(setup)
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await go_to(pilot, "side")
+        clear_cache()
+        monkeypatch.setattr(passes, "_measure", slow)
+        await pilot.press("plus")
+        screen = screen_of(app)
+        assert screen.depth == 6 and screen.computing  # the key is answered at once: no pass ran on the loop
+        text = shown(app)
+        assert "computing…" in text and "6 layers deep" in text and not rows(app)
+        gate.set()
+        await settle(pilot)
+        assert threads and threading.get_ident() not in threads
+        assert_health_rows(app, deep_health(DeepSetup(6, "sigmoid", "xavier")), deep_health(DeepSetup(6, "relu", "he")))
+
+
+async def test_a_burst_of_keys_draws_only_the_last_setting(monkeypatch):
+    real, gate, asked = passes._measure, threading.Event(), []
+
+    def slow(setup: DeepSetup) -> DeepHealth:
+        asked.append(setup)
+        assert gate.wait(10), "never released"
+        return real(setup)
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await go_to(pilot, "explode")  # four nets a setting: the two columns, one deeper, one trained
+        clear_cache()
+        monkeypatch.setattr(passes, "_measure", slow)
+        drawn = []
+        bars = screen_of(app).query_one(HealthBars)
+        monkeypatch.setattr(bars, "show", lambda cols, words, show=bars.show: (drawn.append(cols), show(cols, words)))
+        await pilot.press(*["plus"] * 15)  # each key cancels the worker before it
+        assert screen_of(app).depth == 20 and screen_of(app).computing
+        gate.set()
+        await settle(pilot)
+        assert [c[0].health.setup.depth for c in drawn] == [20]  # no stale depth was drawn on the way
+        assert max(rows(app)) == 20
+        assert cached(DeepSetup(20, "relu", "normal", optimizer="sgd")) is not None
+        assert len(asked) <= 14 + 4  # one pass per cancelled key at most, then the last setting's four
+
+
+async def test_a_setting_seen_before_draws_at_once_without_measuring(monkeypatch):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await go_to(pilot, "remedies")
+        await press(pilot, "k", "k", "plus", "minus")
+
+        def refuse(setup: DeepSetup) -> DeepHealth:
+            raise AssertionError(f"measured {setup} again")
+
+        monkeypatch.setattr(passes, "_measure", refuse)
+        for key in ("k", "k", "plus", "minus", "p", "n"):
+            await pilot.press(key)
+            assert not screen_of(app).computing, key  # drawn in the key's own handler
+            assert rows(app), key
+        assert screen_of(app).step_id == "remedies"
+        assert_health_rows(app, *nets())
 
 
 # -- snapshots ----------------------------------------------------------------------------------------
@@ -335,5 +477,9 @@ VIEWS = {
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
 @pytest.mark.parametrize("view", list(VIEWS))
 def test_snapshot(snap_compare, view, size):
+    async def walk(pilot) -> None:
+        await settle(pilot)
+        await press(pilot, *VIEWS[view])
+
     app = BackpropApp(section="health", learner="Ada", store=ProgressStore())
-    assert snap_compare(app, terminal_size=size, press=list(VIEWS[view]))
+    assert snap_compare(app, terminal_size=size, run_before=walk)
