@@ -1,0 +1,142 @@
+"""Section 6's remedy step, key by key: every switch, what it says it changed, a diverged run, where the keys work.
+
+The two nets of the panel are written out here (:func:`nets`) and measured by
+the model; the screen must show exactly their words and numbers.
+"""
+
+from __future__ import annotations
+
+from backprop_tui.engine.names import CLIP_NORM
+from backprop_tui.models.health import DeepSetup, Remedies, deep_health
+from backprop_tui.renderables.numbers import format_number
+from test_health_screen import (
+    NOT_A_NUMBER,
+    SIZE,
+    assert_health_rows,
+    assert_moved_rows,
+    fits,
+    flat,
+    go_to,
+    make_app,
+    press,
+    screen_of,
+    settle,
+    shown,
+)
+
+# -- the remedies ------------------------------------------------------------------------------------
+
+
+def nets(init="normal", residual=False, clip=False, leaky=False, training=None, left="sigmoid", depth=5):
+    """The remedy panel's two nets, written out here rather than taken from the screen."""
+    clip_norm = CLIP_NORM if clip else None
+    right = "leaky_relu" if leaky else "relu"
+    left = "leaky_relu" if leaky and left == "relu" else left
+    return (
+        deep_health(DeepSetup(depth, left, init, residual, clip_norm, training)),
+        deep_health(DeepSetup(depth, right, init, residual, clip_norm, training)),
+    )
+
+
+PRESSES = [
+    ("i", dict(init="xavier"), "init naive [Xavier] He"),
+    ("i", dict(init="he"), "init naive Xavier [He]"),
+    ("k", dict(init="he", residual=True), "[x] skips"),
+    ("g", dict(init="he", residual=True, clip=True), "[x] clip at 5"),
+    ("l", dict(init="he", residual=True, clip=True, leaky=True), "[x] Leaky ReLU"),
+    ("k", dict(init="he", clip=True, leaky=True), "[ ] skips"),
+    ("o", dict(init="he", clip=True, leaky=True, training="sgd"), "none [SGD] Adam"),
+    ("o", dict(init="he", clip=True, leaky=True, training="adam"), "none SGD [Adam]"),
+    ("f", dict(init="he", clip=True, leaky=True, training="adam", left="tanh"), "left: tanh"),
+    ("o", dict(init="he", clip=True, leaky=True, left="tanh"), "[none] SGD Adam"),
+    ("g", dict(init="he", leaky=True, left="tanh"), "[ ] clip at 5"),
+    ("l", dict(init="he", left="tanh"), "[ ] Leaky ReLU"),
+    ("i", dict(left="tanh"), "init [naive] Xavier He"),
+]
+
+
+async def test_every_remedy_key_switches_and_the_bars_follow_the_engine():
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await go_to(pilot, "remedies")
+        screen = screen_of(app)
+        left, right = nets()
+        assert_health_rows(app, left, right)
+        assert "init [naive] Xavier He" in shown(app) and "[ ] skips" in shown(app)
+        for key, state, panel in PRESSES:
+            before = screen.remedies
+            await press(pilot, key)
+            assert screen.remedies != before, key
+            assert screen.remedies == Remedies(**state), key
+            text = shown(app)
+            assert panel in text, (key, text)
+            left, right = nets(**state)
+            if state.get("training"):
+                assert_moved_rows(app, left, right)
+            else:
+                assert_health_rows(app, left, right)
+            assert not NOT_A_NUMBER.search(text), text
+            assert fits(app), text
+
+
+async def test_each_switch_says_what_changed_in_numbers():
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await go_to(pilot, "remedies")
+        await press(pilot, "i", "i", "k")  # He, then skips
+        text = flat(app)
+        plain, skips = nets(init="he")[0], nets(init="he", residual=True)[0]
+        assert "Skip connections on." in text
+        assert "layer 1's share 1/290 → 1/35" in text
+        assert round(1 / plain.ratio, -1) == 290 and round(1 / skips.ratio) == 35
+        await press(pilot, "l")
+        relu, leaky = nets(init="he", residual=True)[1], nets(init="he", residual=True, leaky=True)[1]
+        assert f"dead {relu.dead} → 0" in flat(app) and relu.dead > 0 == leaky.dead
+        await press(pilot, "o", "o")
+        sgd = nets(init="he", residual=True, leaky=True, training="sgd")[0]
+        adam = nets(init="he", residual=True, leaky=True, training="adam")[0]
+        text = flat(app)
+        assert f"layer 1 moved {format_number(adam.moved[0])}" in text
+        assert f"(SGD: {format_number(sgd.moved[0])} and {format_number(sgd.moved[-1])})" in text
+        await press(pilot, "plus")  # a new depth starts afresh: no switch to describe
+        assert "A careless start" in flat(app) and "Skip connections" not in flat(app)
+
+
+async def test_a_diverged_training_run_is_shown_as_diverged_not_as_nan():
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await go_to(pilot, "remedies")
+        await press(pilot, "o")  # naive init, SGD: the ReLU net diverges
+        left, right = nets(training="sgd")
+        assert right.diverged
+        assert_moved_rows(app, left, right)
+        text = shown(app)
+        assert f"SGD diverged at step {right.trained}" in text
+        assert not NOT_A_NUMBER.search(text)
+
+
+async def test_remedy_keys_only_work_on_the_remedy_step_and_not_in_the_quiz():
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = screen_of(app)
+        for step in range(screen.total_steps):
+            step_id, settings = screen.step_id, screen.settings
+            if step_id != "remedies":
+                await press(pilot, "i", "k", "g", "l", "o")
+                assert screen.remedies == settings.remedies, step_id
+            if step_id not in ("side", "remedies"):
+                await press(pilot, "f")
+                assert (screen.left, screen.remedies.left) == (settings.left, settings.remedies.left), step_id
+            if step_id == "products" or screen.question is not None:
+                await press(pilot, "plus")
+                assert screen.depth == settings.depth, step_id
+            if step < screen.total_steps - 1:
+                await press(pilot, "n")
+        # every answer key still answers the quick check (no remedy key shadows one)
+        assert screen.question is not None and screen.question.id == "health-sigmoid"
+        for letter in "abcd":
+            await pilot.press(letter)
+            assert app.store.answers("Ada")["health-sigmoid"].last == letter
+        answer = app.store.answers("Ada")["health-sigmoid"]
+        assert answer.choice == "a" and not answer.correct and answer.attempts == 4
