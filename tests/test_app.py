@@ -324,6 +324,8 @@ async def test_too_small_terminal_says_so_and_recovers():
         assert screen.has_class("-too-small")
         text = str(screen.query_one("#too-small-text", Static).content)
         assert "60×20" in text and "80×24" in text
+        assert screen.query_one("#too-small").display
+        assert not screen.query_one("#body").display and not screen.query_one("#quiz").display  # only the notice
         await pilot.press("n", "n", "3", "right_square_bracket")  # nothing moves unseen
         assert place(app) == ("intro", 0)
         await pilot.resize_terminal(80, 24)
@@ -331,7 +333,13 @@ async def test_too_small_terminal_says_so_and_recovers():
         assert not screen.has_class("-too-small")
         await pilot.press("n")
         assert place(app) == ("intro", 1)
-        assert screen.query_one("#body").display
+        assert screen.query_one("#body").display and not screen.query_one("#quiz").display
+        screen.go_to_step("check-1")
+        await pilot.pause()
+        assert screen.query_one("#quiz").display and not screen.query_one("#body").display
+        await pilot.resize_terminal(70, 20)
+        await pilot.pause()
+        assert not screen.query_one("#body").display and not screen.query_one("#quiz").display
 
 
 async def test_finish_shows_results_and_writes_the_certificate_once_everything_is_done():

@@ -31,3 +31,11 @@ def test_every_section_has_a_shot():
 def test_bad_sizes_are_refused(text):
     with pytest.raises(argparse.ArgumentTypeError):
         parse_size(text)
+
+
+def test_every_shot_names_a_step_its_section_has():
+    from backprop_tui.screens import screen_class
+
+    for shot in SHOTS:
+        if shot.step is not None and not shot.step.startswith("check-"):
+            screen_class(shot.section).step_index(shot.step)  # KeyError names the missing step

@@ -3,8 +3,8 @@
     python -m backprop_tui.screenshots                 # 100×30, into ./screenshots
     python -m backprop_tui.screenshots --size 80x24 --out /tmp/shots
 
-Each shot opens the app headless on its section, presses its keys and saves
-what is on screen. The learner's progress lives in memory (the finish shot
+Each shot opens the app headless on its section, goes to its step (by id),
+presses its keys, waits for any background work and saves what is on screen. The learner's progress lives in memory (the finish shot
 fills it in first), so nothing on disk changes but the SVGs.
 """
 
@@ -23,10 +23,11 @@ from pathlib import Path
 
 @dataclass(frozen=True, slots=True)
 class Shot:
-    """One screenshot: a file name, the section to open, the keys to press there."""
+    """One screenshot: a file name, the section to open, the step to go to (by id), the keys to press there."""
 
     name: str
     section: str
+    step: str | None = None
     keys: tuple[str, ...] = ()
     done: bool = False
     """Fill the learner's progress in first (every section, every check), as after the whole lesson."""
@@ -34,34 +35,34 @@ class Shot:
 
 SHOTS: tuple[Shot, ...] = (
     Shot("01-intro", "intro"),
-    Shot("02-intro-forward", "intro", ("n",) * 6),
-    Shot("03-intro-backward", "intro", ("n",) * 11),
-    Shot("04-chain-rule-explorer", "chain-rule", ("n", "plus", "plus", "plus")),
-    Shot("05-chain-rule-paths", "chain-rule", ("n", "n")),
-    Shot("06-forward-anatomy", "forward", ("n",) * 6),
-    Shot("07-forward-sigmoid", "forward", ("n",) * 7),
-    Shot("08-forward-gelu", "forward", ("n",) * 11),
-    Shot("09-quick-check", "intro", ("n",) * 13 + ("c",)),
+    Shot("02-intro-forward", "intro", "forward-L"),
+    Shot("03-intro-backward", "intro", "backward-x"),
+    Shot("04-chain-rule-explorer", "chain-rule", "explorer", ("plus", "plus", "plus")),
+    Shot("05-chain-rule-paths", "chain-rule", "paths"),
+    Shot("06-forward-anatomy", "forward", "loss"),
+    Shot("07-forward-sigmoid", "forward", "activation-sigmoid"),
+    Shot("08-forward-gelu", "forward", "activation-gelu"),
+    Shot("09-quick-check", "intro", "check-1", ("c",)),
     Shot("10-backward-network", "backward"),
-    Shot("11-backward-weight", "backward", ("n",) * 10),
-    Shot("12-backward-your-turn", "backward", ("n",) * 7 + ("enter", "minus", "0", "full_stop", "0", "2", "4", "7", "enter")),
-    Shot("13-backward-bars", "backward", ("n",) * 15),
-    Shot("14-backward-update", "backward", ("n",) * 16),
-    Shot("15-backward-training", "backward", ("n",) * 17 + ("t",) * 5),
-    Shot("16-learning-rate-runs", "learning-rate", ("n",)),
-    Shot("17-learning-rate-overshooting", "learning-rate", ("n",) * 4),
-    Shot("18-learning-rate-adam", "learning-rate", ("n",) * 7),
-    Shot("19-health-sigmoid-relu", "health", ("n",)),
-    Shot("20-health-vanishing-deep", "health", ("n", "n") + ("plus",) * 15),
-    Shot("21-health-remedies", "health", ("n",) * 5 + ("i", "i", "l")),
-    Shot("22-health-adam", "health", ("n",) * 5 + ("plus",) * 5 + ("i", "o", "o")),
-    Shot("23-playground-xor", "playground", ("n",) + ("s",) * 5),
-    Shot("24-playground-vanishing", "playground",
-         ("n", "e", "8", "tab", "1", "6", "tab") + tuple("sigmoid") + ("enter", "s", "s", "s")),
-    Shot("25-playground-diverged", "playground",
-         ("n", "e") + ("tab",) * 7 + tuple("sgd") + ("tab", "5") + ("tab",) * 4 + tuple("sine") + ("enter",) + ("s",) * 6),
-    Shot("26-finish", "finish", ("n",), done=True),
-    Shot("27-help", "chain-rule", ("n", "question_mark")),
+    Shot("11-backward-weight", "backward", "w11"),
+    Shot("12-backward-your-turn", "backward", "your-turn", ("enter", "minus", "0", "full_stop", "0", "2", "4", "7", "enter")),
+    Shot("13-backward-bars", "backward", "bars"),
+    Shot("14-backward-update", "backward", "update"),
+    Shot("15-backward-training", "backward", "train", ("t",) * 5),
+    Shot("16-learning-rate-runs", "learning-rate", "overview"),
+    Shot("17-learning-rate-overshooting", "learning-rate", "overshooting"),
+    Shot("18-learning-rate-adam", "learning-rate", "adam-large"),
+    Shot("19-health-sigmoid-relu", "health", "side"),
+    Shot("20-health-vanishing-deep", "health", "vanish", ("plus",) * 15),
+    Shot("21-health-remedies", "health", "remedies", ("i", "i", "l")),
+    Shot("22-health-adam", "health", "remedies", ("plus",) * 5 + ("i", "o", "o")),
+    Shot("23-playground-xor", "playground", "play", ("s",) * 5),
+    Shot("24-playground-vanishing", "playground", "play",
+         ("e", "8", "tab", "1", "6", "tab") + tuple("sigmoid") + ("enter", "s", "s", "s")),
+    Shot("25-playground-diverged", "playground", "play",
+         ("e",) + ("tab",) * 7 + tuple("sgd") + ("tab", "5") + ("tab",) * 4 + tuple("sine") + ("enter",) + ("s",) * 6),
+    Shot("26-finish", "finish", "results", done=True),
+    Shot("27-help", "chain-rule", "explorer", ("question_mark",)),
 )
 """Every screen worth a picture, in lesson order."""
 
@@ -93,8 +94,14 @@ async def take(shot: Shot, size: tuple[int, int], out: Path) -> Path:
     app = BackpropApp(section=shot.section, learner="Ada", store=store)
     async with app.run_test(size=size) as pilot:
         await pilot.pause()
+        if shot.step is not None:
+            screen = app.section_screen
+            assert screen is not None
+            screen.go_to_step(shot.step)
+            await pilot.pause()
         for key in shot.keys:
             await pilot.press(key)
+        await app.workers.wait_for_complete()  # a pass measured in the background is on screen, not "computing…"
         await pilot.pause()
         app.save_screenshot(f"{shot.name}.svg", str(out))
         if shot.done and (record := store.certificate("Ada")) is not None:

@@ -203,8 +203,7 @@ class SectionScreen(Screen[None]):
         bar.step = self.step
         question = self.question
         quiz = self.query_one(QuickCheck)
-        self.query_one("#body").display = question is None
-        quiz.display = question is not None
+        self.set_class(question is not None, "-on-check")  # app.tcss shows the check or the body
         if question is None:
             bar.label = self.STEPS[self.step].label
             self.redraw()
