@@ -4,8 +4,9 @@
     python -m backprop_tui.screenshots --size 80x24 --out /tmp/shots
 
 Each shot opens the app headless on its section, goes to its step (by id),
-presses its keys, waits for any background work and saves what is on screen. The learner's progress lives in memory (the finish shot
-fills it in first), so nothing on disk changes but the SVGs.
+presses its keys, waits for any background work and saves what is on screen.
+The learner's progress lives in memory (the finish shot fills it in first),
+so nothing on disk changes but the SVGs.
 """
 
 from __future__ import annotations
