@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 from functools import partial
+from typing import Protocol, cast
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from backprop_tui.lesson.sections import SECTIONS
+
+
+class _Lesson(Protocol):
+    """What the palette needs of the app (named, not imported: the app imports this module)."""
+
+    def goto(self, section: str, step: int | None = None) -> None: ...
 
 
 class SectionCommands(Provider):
@@ -17,11 +24,7 @@ class SectionCommands(Provider):
 
     def _goto(self, section: str) -> None:
         """Open ``section`` in the lesson app."""
-        from backprop_tui.app import BackpropApp
-
-        app = self.app
-        assert isinstance(app, BackpropApp)
-        app.goto(section)
+        cast(_Lesson, self.app).goto(section)
 
     async def discover(self) -> Hits:
         """List every section when the palette opens."""
