@@ -15,6 +15,7 @@ from rich.console import Console, RenderableType
 from rich.text import Text
 from textual.app import App, ComposeResult
 
+import drawing
 from backprop_tui.engine.health import LayerHealth, classify
 from backprop_tui.engine.names import HEALTH_LABELS, health_class
 from backprop_tui.models.health import DeepHealth, DeepSetup, Remedies, Settings, measure, plan
@@ -31,6 +32,7 @@ from backprop_tui.renderables.health_table import (
 )
 from backprop_tui.renderables.palette import COLOURS, THEME, style
 from backprop_tui.widgets.health_bars import HealthBars
+from drawing import styles
 
 
 def fake(magnitudes: list[float], activation: str = "sigmoid", **extra: object) -> DeepHealth:
@@ -47,18 +49,7 @@ def fake(magnitudes: list[float], activation: str = "sigmoid", **extra: object) 
 
 
 def text_of(renderable: RenderableType, width: int = 78) -> str:
-    console = Console(width=width, file=io.StringIO(), record=True, color_system=None, theme=THEME)
-    console.print(renderable)
-    return console.export_text()
-
-
-def styles(text: Text) -> list[str]:
-    """The style of each character of ``text`` (the last span covering it wins, as Rich draws it)."""
-    out = [str(text.style)] * len(text.plain)
-    for span in text.spans:
-        for i in range(span.start, min(span.end, len(out))):
-            out[i] = str(span.style)
-    return out
+    return drawing.text_of(renderable, width)
 
 
 # -- the log scale ----------------------------------------------------------------------------------------

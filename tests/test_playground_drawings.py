@@ -6,14 +6,13 @@ in a unit test, not only in a snapshot.
 
 from __future__ import annotations
 
-import io
 import math
 
 import numpy as np
 import pytest
-from rich.console import Console, RenderableType
-from rich.text import Text
+from rich.console import RenderableType
 
+import drawing
 from backprop_tui.engine.names import health_class
 from backprop_tui.models import playground as pg
 from backprop_tui.renderables import palette
@@ -32,21 +31,11 @@ from backprop_tui.renderables.playground import (
     sparkline,
     weight_grid,
 )
+from drawing import styles
 
 
 def render(renderable: RenderableType, width: int = 100) -> str:
-    console = Console(width=width, file=io.StringIO(), record=True, color_system=None)
-    console.print(renderable)
-    return console.export_text()
-
-
-def styles(text: Text) -> list[str]:
-    """The style of each character of ``text`` (the last span covering it wins, as Rich draws it)."""
-    out = [str(text.style)] * len(text.plain)
-    for span in text.spans:
-        for i in range(span.start, min(span.end, len(out))):
-            out[i] = str(span.style)
-    return out
+    return drawing.text_of(renderable, width)
 
 
 # -- the sparkline ----------------------------------------------------------------------------------------------

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import math
 
 import numpy as np
@@ -10,14 +9,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from rich.cells import cell_len
-from rich.console import Console, Group, RenderableType
-from rich.segment import Segment
+from rich.console import Group, RenderableType
 
 from backprop_tui.engine.health import classify
-from backprop_tui.renderables import palette
 from backprop_tui.renderables.bars import GradientBar, HealthBar
 from backprop_tui.renderables.numbers import format_number, signed
 from backprop_tui.renderables.plot import LinePlot, Mark, Series, function_series
+from drawing import segments, text_of
 
 MINUS = "\u2212"
 BRAILLE = range(0x2800, 0x2900)
@@ -25,15 +23,7 @@ BRAILLE = range(0x2800, 0x2900)
 
 def render(renderable: RenderableType, width: int = 80) -> list[str]:
     """The renderable's lines as plain text on a console ``width`` cells wide."""
-    console = Console(width=width, record=True, file=io.StringIO(), color_system=None)
-    console.print(renderable)
-    return console.export_text().splitlines()
-
-
-def segments(renderable: RenderableType, width: int = 80) -> list[Segment]:
-    """The renderable's segments (with styles) on a true-colour console with the default meaning colours."""
-    console = Console(width=width, file=io.StringIO(), color_system="truecolor", theme=palette.THEME)
-    return list(console.render(renderable))
+    return text_of(renderable, width).splitlines()
 
 
 def colours_of(renderable: RenderableType, chars: str) -> set[str]:
