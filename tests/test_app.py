@@ -411,3 +411,22 @@ async def test_meanings_take_the_themes_colours_and_the_screen_is_redrawn_with_t
         app.theme = "textual-dark"
         await pilot.pause()
         assert colour_of("critical") == RichColor.parse("red")
+
+
+async def test_the_footer_shows_the_keys_each_step_adds_from_the_step_table():
+    from textual.widgets._footer import FooterKey
+
+    def footer_words() -> set[str]:
+        return {key.description for key in app.screen.query(FooterKey)}
+
+    app = make_app(section="chain-rule")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.section_screen
+        await pilot.pause()
+        assert "x +0.1" not in footer_words() and "Next" in footer_words()
+        await pilot.press("n")  # the explorer: its table entry adds the x keys
+        await pilot.pause()
+        assert screen.step_id == "explorer" and "x +0.1" in footer_words()
+        screen.go_to_step("check-1")
+        await pilot.pause()
+        assert "x +0.1" not in footer_words() and "Answer" in footer_words()

@@ -23,10 +23,11 @@ from textual.containers import Vertical, VerticalScroll
 from textual.events import Resize
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from backprop_tui.lesson.quiz import LETTERS, Question, questions_for
 from backprop_tui.lesson.sections import BY_ID, neighbour
+from backprop_tui.widgets.lesson_footer import LessonFooter
 from backprop_tui.widgets.quick_check import QuickCheck
 from backprop_tui.widgets.step_bar import StepBar
 
@@ -116,7 +117,7 @@ class SectionScreen(Screen[None]):
         yield QuickCheck(id="quiz")
         with Vertical(id="too-small"):
             yield Static(id="too-small-text")
-        yield Footer()
+        yield LessonFooter()
 
     def compose_body(self) -> ComposeResult:
         """The section's own widgets (shown for its own steps): by default a heading,
