@@ -98,8 +98,25 @@ async def test_each_switch_says_what_changed_in_numbers():
         text = flat(app)
         assert f"layer 1 moved {format_number(adam.moved[0])}" in text
         assert f"(SGD: {format_number(sgd.moved[0])} and {format_number(sgd.moved[-1])})" in text
-        await press(pilot, "plus")  # a new depth starts afresh: no switch to describe
-        assert "A careless start" in flat(app) and "Skip connections" not in flat(app)
+        await press(pilot, "plus")  # a new depth: no switch to describe, and the remedies stay on
+        text = flat(app)
+        assert "as you set them" in text and "careless" not in text and "Skip connections" not in text
+        await press(pilot, "i", "k", "l", "o")  # every remedy off again (naive init, no skips, ReLU, no training)
+        await press(pilot, "minus")
+        assert "A careless start: naive N(0, 1) weights, plain ReLU" in flat(app)
+
+
+async def test_the_panel_names_the_activation_the_left_column_really_has():
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await go_to(pilot, "remedies")
+        await press(pilot, "f", "f")  # sigmoid → tanh → ReLU
+        assert "left: ReLU" in shown(app)
+        await press(pilot, "l")  # Leaky ReLU replaces ReLU in both columns
+        left, right = nets(leaky=True, left="relu")
+        assert left.setup.activation == right.setup.activation == "leaky_relu"
+        assert_health_rows(app, left, right)
+        assert "left: Leaky ReLU" in shown(app)
 
 
 async def test_a_diverged_training_run_is_shown_as_diverged_not_as_nan():

@@ -124,6 +124,10 @@ REMEDIES_START = (
     "A careless start: naive N(0, 1) weights, plain ReLU, no skips, no clipping. Switch the remedies on "
     "one at a time and watch each column; + and − change the depth. "
 )
+REMEDIES_AS_SET = (
+    "The remedies as you set them, at this depth. Switch them on or off one at a time and watch each "
+    "column; + and − change the depth. "
+)
 REMEDIES_START_NUMBERS = "Left: {left}. Right: {right}, {dead} dead units."
 PANEL = {
     "init": "init ",

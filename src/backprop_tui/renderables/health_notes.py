@@ -160,7 +160,7 @@ def panel(r: Remedies, trainings: tuple[str | None, ...]) -> Text:
         key("g"), p["clip"].format(box=box(r.clip), clip=format_number(CLIP_NORM, 0)), "\n",
         key("l"), p["leaky"].format(box=box(r.leaky)), "   ",
         key("o"), p["training"].format(steps=TRAIN_STEPS), choices(trainings, r.training, words.OPTIMIZERS), "   ",
-        key("f"), p["left"].format(name=words.ACTIVATIONS[r.left]),
+        key("f"), p["left"].format(name=words.ACTIVATIONS[r.activation(r.left)]),
     )
 
 
@@ -181,7 +181,7 @@ def remedies_note(measured: Plan[DeepHealth]) -> Text:
     left, right = measured.columns
     switch = measured.settings.switch
     if switch is None:
-        start = Text(words.REMEDIES_START)
+        start = Text(words.REMEDIES_START if measured.settings.remedies.careless else words.REMEDIES_AS_SET)
         if right.setup.optimizer is None:
             start.append(words.REMEDIES_START_NUMBERS.format(left=share(left), right=share(right), dead=right.dead))
         return start

@@ -44,12 +44,21 @@ class Remedies:
     training: str | None = None
     left: str = "sigmoid"
 
+    def activation(self, act: str) -> str:
+        """A column's activation as it is drawn: ReLU becomes Leaky ReLU while that switch is on."""
+        return "leaky_relu" if self.leaky and act == "relu" else act
+
+    @property
+    def careless(self) -> bool:
+        """Every remedy off: naive N(0, 1) weights, plain ReLU, no skips, no clipping, no training."""
+        return (self.init, self.residual, self.clip, self.leaky, self.training) == ("normal", False, False, False, None)
+
     def setups(self, depth: int) -> tuple[DeepSetup, DeepSetup]:
         """The left (``left`` activation) and right (ReLU) nets these switches make."""
 
         def one(act: str) -> DeepSetup:
-            act = "leaky_relu" if self.leaky and act == "relu" else act
-            return DeepSetup(depth, act, self.init, self.residual, CLIP_NORM if self.clip else None, self.training)
+            clip = CLIP_NORM if self.clip else None
+            return DeepSetup(depth, self.activation(act), self.init, self.residual, clip, self.training)
 
         return one(self.left), one("relu")
 
