@@ -207,10 +207,10 @@ BAD_ARGUMENTS = [
 ]
 
 
-@pytest.mark.parametrize(("argv", "names"), BAD_ARGUMENTS, ids=[" ".join(a)[:40] for a, _ in BAD_ARGUMENTS])
-def test_every_bad_argument_exits_2_with_one_line_naming_it(capsys, argv, names):
+def assert_exits_2_with_one_line(capsys, argv: list[str], names: str) -> None:
+    """``argv`` exits with status 2, printing nothing on stdout and one line naming ``names`` on stderr."""
     with pytest.raises(SystemExit) as exit_:
-        main(["trace", *argv])
+        main(argv)
     assert exit_.value.code == 2
     captured = capsys.readouterr()
     assert captured.out == ""
@@ -218,6 +218,11 @@ def test_every_bad_argument_exits_2_with_one_line_naming_it(capsys, argv, names)
     assert len(lines) == 1, captured.err
     assert names in lines[0]
     assert "Traceback" not in captured.err
+
+
+@pytest.mark.parametrize(("argv", "names"), BAD_ARGUMENTS, ids=[" ".join(a)[:40] for a, _ in BAD_ARGUMENTS])
+def test_every_bad_argument_exits_2_with_one_line_naming_it(capsys, argv, names):
+    assert_exits_2_with_one_line(capsys, ["trace", *argv], names)
 
 
 def test_the_largest_seed_is_accepted(capsys):
@@ -238,15 +243,7 @@ BAD_COMMANDS = [
 
 @pytest.mark.parametrize(("argv", "names"), BAD_COMMANDS, ids=[" ".join(a)[:40] for a, _ in BAD_COMMANDS])
 def test_an_unknown_command_or_a_missing_value_exits_2_naming_it(capsys, argv, names):
-    with pytest.raises(SystemExit) as exit_:
-        main(argv)
-    assert exit_.value.code == 2
-    captured = capsys.readouterr()
-    assert captured.out == ""
-    lines = captured.err.splitlines()
-    assert len(lines) == 1, captured.err
-    assert names in lines[0]
-    assert "Traceback" not in captured.err
+    assert_exits_2_with_one_line(capsys, argv, names)
 
 
 @pytest.mark.parametrize("argv", [

@@ -78,11 +78,6 @@ def style(meaning: str, *, bold: bool = False) -> str:
     return f"{PREFIX}{meaning}.bold" if bold else f"{PREFIX}{meaning}"
 
 
-def colour(meaning: str) -> str:
-    """The style name of ``meaning``: what a renderable draws it with (see :func:`style`)."""
-    return style(meaning)
-
-
 def rich_theme(colours: Mapping[str, str] = COLOURS) -> Theme:
     """A Rich theme that resolves every meaning's style name (plain and bold) to ``colours[meaning]``."""
     styles: dict[str, Style] = {}

@@ -27,7 +27,7 @@ from backprop_tui.renderables.lesson_network import network_diagram, param_table
 from backprop_tui.renderables.numbers import format_number
 from backprop_tui.renderables.palette import style
 from backprop_tui.renderables.plot import LinePlot, Series
-from backprop_tui.screens.base import SectionScreen, index_of, step
+from backprop_tui.screens.base import SectionScreen, step
 
 if TYPE_CHECKING:
     from backprop_tui.models.lesson import Update, Walk
@@ -88,7 +88,6 @@ class BackwardScreen(SectionScreen):
 
     SECTION_ID = "backward"
     STEPS = tuple(step(f.id, f.label, "draw_factor", STEP_KEYS.get(f.kind, "")) for f in FACTORS)
-    YOUR_TURN = index_of(STEPS, "your-turn")
 
     BINDINGS: ClassVar = [
         Binding("plus,equals_sign,up", "alpha(1)", "α up", key_display="+"),
