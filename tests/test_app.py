@@ -414,10 +414,10 @@ async def test_meanings_take_the_themes_colours_and_the_screen_is_redrawn_with_t
 
 
 async def test_the_footer_shows_the_keys_each_step_adds_from_the_step_table():
-    from textual.widgets._footer import FooterKey
+    from backprop_tui.widgets.lesson_footer import LessonFooter
 
     def footer_words() -> set[str]:
-        return {key.description for key in app.screen.query(FooterKey)}
+        return {key.description for key in app.screen.query_one(LessonFooter).keys}
 
     app = make_app(section="chain-rule")
     async with app.run_test(size=SIZE) as pilot:
@@ -430,3 +430,40 @@ async def test_the_footer_shows_the_keys_each_step_adds_from_the_step_table():
         screen.go_to_step("check-1")
         await pilot.pause()
         assert "x +0.1" not in footer_words() and "Answer" in footer_words()
+
+
+async def test_a_click_on_a_footer_key_presses_it_and_a_step_change_only_repaints_the_footer():
+    from backprop_tui.widgets.lesson_footer import LessonFooter
+
+    app = make_app(section="chain-rule")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.section_screen
+        footer = screen.query_one(LessonFooter)
+        await pilot.pause()
+        line = footer.render().plain
+        assert line.startswith(" n Next  p Back ") and line.rstrip().endswith("▏^p palette")
+        assert len(line) == SIZE[0]
+        region = footer.region
+        await pilot.click(LessonFooter, offset=(line.index("Next"), 0))
+        await pilot.pause()
+        assert screen.step_id == "explorer"
+        assert "x +0.1" in footer.render().plain and footer.region == region  # new keys, same place
+        await pilot.click(LessonFooter, offset=(footer.render().plain.index("Back"), 0))
+        await pilot.pause()
+        assert screen.step == 0
+        await pilot.hover(LessonFooter, offset=(footer.render().plain.index("palette"), 0))
+        await pilot.pause()
+        assert footer.hover == len(footer.keys) and footer.tooltip
+
+
+async def test_the_footer_keeps_the_palette_key_when_the_keys_run_past_the_width():
+    from backprop_tui.widgets.lesson_footer import LessonFooter
+
+    app = make_app(section="health")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.section_screen
+        screen.go_to_step("remedies")
+        await pilot.pause()
+        footer = screen.query_one(LessonFooter)
+        line = footer.render().plain
+        assert len(line) == SIZE[0] and line.endswith("▏^p palette ")

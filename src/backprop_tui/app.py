@@ -50,10 +50,18 @@ IDLE_CAP = 300.0
 
 
 def _import_engine() -> None:
-    """Import numpy and the engine (run in a thread: the learner is reading meanwhile)."""
+    """Import numpy, the engine and the training loop (run in a thread: the learner is reading meanwhile).
+
+    numpy.random (10–20 ms) is loaded by the first network that is built and the scroll bar by the
+    first long page: done here, neither is paid on a step key.
+    """
+    import numpy.random  # noqa: F401
+    import textual.scrollbar  # noqa: F401
+
     import backprop_tui.engine.chain  # noqa: F401
     import backprop_tui.engine.network  # noqa: F401
     import backprop_tui.engine.numeric  # noqa: F401
+    import backprop_tui.models.training  # noqa: F401
 
 
 def login_name() -> str:

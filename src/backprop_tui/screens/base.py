@@ -232,6 +232,8 @@ class SectionScreen(Screen[None]):
         )
         if enabled != self._enabled_keys:
             self._enabled_keys = enabled
+            if self.is_mounted:
+                self.query_one(LessonFooter).bindings_changed(self)  # now, so the step and its keys share a layout
             self.refresh_bindings()
 
     def put(self, heading: str | RenderableType, prose: RenderableType, diagram: RenderableType | None = None) -> None:

@@ -55,6 +55,8 @@ class RunBoard(Vertical):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._layout: tuple[Any, ...] = ()
+        self._width = 0
+        """Cells across the board when last laid out (a hidden board has no size, but keeps this)."""
 
     def compose(self) -> ComposeResult:
         """Readout with the progress bar beside it, notice, drawing, layer table, loss plot, share code."""
@@ -89,13 +91,18 @@ class RunBoard(Vertical):
 
     def on_resize(self, event: events.Resize) -> None:
         """A new width (the terminal's, or the body's scroll bar coming or going): lay the parts out again."""
-        self.redraw()
+        if self.content_size.width > 0:
+            self._width = self.content_size.width
+            self.redraw()
 
     def room(self) -> tuple[int, int]:
-        """Cells across the board, and rows of the screen's body."""
-        width = self.content_size.width
-        if width <= 0:  # not laid out yet: what the body leaves beside the form
-            width = self.app.size.width - 2 - FORM_WIDTH - 1
+        """Cells across the board, and rows of the screen's body.
+
+        While hidden (the playground's first step) the board has no size: it is
+        drawn for the width it last had, or, never laid out, for what the body
+        leaves beside the form, so that showing it takes one layout, not two.
+        """
+        width = self.content_size.width or self._width or self.app.size.width - 2 - FORM_WIDTH
         return max(30, width), max(10, self.app.size.height - 3)
 
     def redraw(self) -> None:
