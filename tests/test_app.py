@@ -467,3 +467,18 @@ async def test_the_footer_keeps_the_palette_key_when_the_keys_run_past_the_width
         footer = screen.query_one(LessonFooter)
         line = footer.render().plain
         assert len(line) == SIZE[0] and line.endswith("▏^p palette ")
+
+
+async def test_h_raises_and_lowers_the_hand_in_the_store_and_the_header_on_every_section():
+    app = make_app(section="forward")
+    async with app.run_test(size=SIZE) as pilot:
+        assert not app.store.hand_raised(app.learner) and "✋" not in app.screen.sub_title
+        await pilot.press("h")
+        await pilot.pause()
+        assert app.store.hand_raised(app.learner) and "✋" in app.screen.sub_title
+        await pilot.press("5")  # another section says so too
+        await pilot.pause()
+        assert app.section_screen.SECTION_ID == "learning-rate" and "✋" in app.screen.sub_title
+        await pilot.press("h")
+        await pilot.pause()
+        assert not app.store.hand_raised(app.learner) and "✋" not in app.screen.sub_title

@@ -142,3 +142,27 @@ def test_a_negative_infinity_after_an_option_is_read_as_its_value(capsys):
         assert stop.value.code == 2
         line = capsys.readouterr().err.strip()
         assert name in line and "finite number" in line and "expected one argument" not in line
+
+
+@pytest.mark.parametrize("name", ["amy", "Bo_2", "a.b-c", "_x", "9lives", "x" * 32])
+def test_a_student_name_of_the_safe_set_is_taken_as_it_is(name):
+    assert parsing.student_name(name) == name
+
+
+@pytest.mark.parametrize(
+    ("name", "why"),
+    [
+        ("", "empty"),
+        ("x" * 33, "at most 32"),
+        ("../x", "start with"),
+        (".hidden", "start with"),
+        ("-rf", "start with"),
+        ("a b", "only letters"),
+        ("a/b", "only letters"),
+        ("é", "only letters"),
+        ("a\x1b[2J", "only letters"),
+    ],
+)
+def test_a_student_name_outside_the_safe_set_is_refused_with_the_reason(name, why):
+    with pytest.raises(ValueError, match=why):
+        parsing.student_name(name)

@@ -80,6 +80,8 @@ class BackpropApp(App[None]):
         learner: the learner's name (default: the login name).
         store: where progress lives (default: the data directory's store).
         playground: a share code: the playground (section 7) opens with that set-up.
+        served: the lesson runs for a student of ``backprop-tui serve``: nothing it offers may
+            touch the server's files beyond this learner's progress.
     """
 
     CSS_PATH = "app.tcss"
@@ -93,6 +95,7 @@ class BackpropApp(App[None]):
             for s in SECTIONS
         ),
         Binding("question_mark,f1", "help", "Help", key_display="?"),
+        Binding("h", "raise_hand", "Raise or lower your hand", show=False),
         Binding("q", "quit", "Quit"),
     ]
 
@@ -102,8 +105,11 @@ class BackpropApp(App[None]):
         learner: str | None = None,
         store: ProgressStore | None = None,
         playground: str | None = None,
+        served: bool = False,
     ) -> None:
         super().__init__()
+        self.served = served
+        """A student of ``serve``: certificates stay on the server and are shown, not written for them."""
         self.start_section = section
         self.playground = playground
         """A playground share code to open with (the playground screen reads it when it mounts)."""
@@ -139,6 +145,18 @@ class BackpropApp(App[None]):
         if screen is not None and screen.has_class("-too-small") and action not in ("quit", "help"):
             return False
         return True
+
+    def action_raise_hand(self) -> None:
+        """Raise the learner's hand, or lower it: saved with their progress, shown to the teacher's class view."""
+        raised = not self.store.hand_raised(self.learner)
+        self.store.set_hand(self.learner, raised)
+        screen = self.section_screen
+        if screen is not None:
+            screen.show_hand(raised)
+        if raised:
+            self.say("Your hand is up: your teacher sees it in the class view. h lowers it.", timeout=5)
+        else:
+            self.say("Your hand is down.")
 
     def say(self, message: str, timeout: float = 3) -> None:
         """Notify once: the same message pressed for again while it is still showing is not stacked."""

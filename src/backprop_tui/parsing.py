@@ -191,3 +191,40 @@ def learner_name(text: str) -> str:
     if len(name) > MAX_NAME:
         raise ValueError(f"must be at most {MAX_NAME} characters, got {len(name)}")
     return name
+
+
+MAX_STUDENT_NAME = 32
+"""A served student's name (their SSH user name) is at most this many characters."""
+_STUDENT = re.compile(r"[A-Za-z0-9_][A-Za-z0-9._-]*")
+
+
+def student_name(text: str) -> str:
+    """A served student's name: letters, digits, ``.``, ``_``, ``-``; 1 to 32; not starting with ``.`` or ``-``.
+
+    It names a learner in the shared store and appears in the teacher's view,
+    so nothing else gets through: no spaces, no slashes, no control characters.
+    """
+    if not text:
+        raise ValueError("must not be empty")
+    if len(text) > MAX_STUDENT_NAME:
+        raise ValueError(f"must be at most {MAX_STUDENT_NAME} characters, got {len(text)}")
+    if not _STUDENT.fullmatch(text):
+        if text[0] in ".-":
+            raise ValueError("must not start with '.' or '-'")
+        raise ValueError("may hold only letters, digits, '.', '_' and '-'")
+    return text
+
+
+def port(text: str) -> int:
+    """A TCP port, 1 to 65535."""
+    return integer(text, 1, 65535, "a port")
+
+
+def session_count(text: str) -> int:
+    """How many sessions at once: 1 to 1000."""
+    return integer(text, 1, 1000, "a number of sessions")
+
+
+def idle_seconds(text: str) -> int:
+    """Seconds of idleness before a session closes: 10 to 604800 (a week)."""
+    return integer(text, 10, 604800, "a number of seconds")

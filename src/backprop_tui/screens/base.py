@@ -187,6 +187,17 @@ class SectionScreen(Screen[None]):
             step += self.total_steps
         self.step = max(0, min(step, self.total_steps - 1))
 
+    HAND = " · ✋ hand up (h lowers it)"
+    """Added to the header while the learner's hand is raised."""
+
+    def show_hand(self, raised: bool) -> None:
+        """Say in the header whether the learner's hand is up."""
+        self.sub_title = self.section.place + (self.HAND if raised else "")
+
+    def on_screen_resume(self) -> None:
+        """Coming (back) on screen: the header says whether the hand is up (it may have changed elsewhere)."""
+        self.show_hand(self.app.store.hand_raised(self.app.learner))
+
     def on_mount(self) -> None:
         """Start at ``start_step`` (set by the app before mounting)."""
         self.go_to_step(self.start_step)
