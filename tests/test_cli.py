@@ -262,7 +262,9 @@ def test_bad_arguments_in_a_real_process_are_one_line_and_status_2(argv):
     (["--name", ""], "must not be empty"),
     (["--name", "  \t "], "must not be empty"),
     (["--name", "x" * 65], "at most 64"),
-    (["--section", "nowhere"], "invalid choice"),
+    (["--section", "nowhere"], "section number 1–8 or one of intro,"),
+    (["--section", "0"], "got '0'"),
+    (["--section", "9"], "got '9'"),
 ])
 def test_bad_app_arguments_exit_2_naming_them(capsys, argv, reason):
     with pytest.raises(SystemExit) as exit_:
@@ -272,7 +274,67 @@ def test_bad_app_arguments_exit_2_naming_them(capsys, argv, reason):
     assert len(err.splitlines()) == 1 and argv[0] in err and reason in err
 
 
+@pytest.mark.parametrize(
+    ("given", "section"), [("1", "intro"), ("3", "forward"), ("8", "finish"), ("health", "health"), (" 6 ", "health")]
+)
+def test_a_section_is_given_by_its_number_or_its_id(given, section):
+    from backprop_tui.cli import build_parser
+
+    for commands in (True, False):  # the lesson's quick parser and the whole command line agree
+        assert build_parser(commands).parse_args(["--section", given]).section == section
+
+
+@pytest.mark.parametrize(("argv", "quick"), [
+    ([], True), (["--section", "3", "--name", "amy"], True), (["--section=3"], True), (["--playground", "bp1_x"], True),
+    (["trace"], False), (["--section", "3", "trace"], False), (["--help"], False), (["--version"], False),
+    (["--section"], False), (["nowhere"], False), (["-h"], False),
+])
+def test_only_the_lessons_own_options_take_the_quick_parser(argv, quick):
+    from backprop_tui.cli import _lesson_only
+
+    assert _lesson_only(argv) is quick
+
+
 def test_a_name_is_cleaned_of_control_characters():
     from backprop_tui.cli import build_parser
 
     assert build_parser().parse_args(["--name", "Ada\x1b[31m  Lovelace\n"]).name == "Ada [31m Lovelace"
+
+
+@pytest.mark.parametrize("stdin_tty", [False, True])
+def test_the_lesson_without_a_terminal_exits_at_once_with_one_line(tmp_path, stdin_tty):
+    """From a script, cron or a pipe: exit 2 at once, one line on stderr, no escape codes in the output."""
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    env = {**os.environ, "BACKPROP_TUI_HOME": str(tmp_path)}
+    stdin = subprocess.DEVNULL
+    if stdin_tty:  # a terminal on stdin, but stdout a file and no controlling terminal (setsid)
+        _master, stdin = pty.openpty()
+    out = subprocess.run(
+        [sys.executable, "-m", "backprop_tui"], stdin=stdin, capture_output=True, text=True, env=env,
+        timeout=30, start_new_session=True,
+    )
+    assert out.returncode == 2
+    assert out.stdout == "" and "\x1b" not in out.stderr
+    assert len(out.stderr.splitlines()) == 1 and "needs a terminal" in out.stderr and "trace" in out.stderr
+
+
+def test_the_lesson_on_a_terminal_that_is_not_its_controlling_one_exits_at_once(tmp_path):
+    """setsid with a terminal's descriptors: no controlling terminal, so no lesson (it would spin)."""
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    master, slave = pty.openpty()
+    env = {**os.environ, "BACKPROP_TUI_HOME": str(tmp_path)}
+    out = subprocess.run(
+        [sys.executable, "-m", "backprop_tui"], stdin=slave, stdout=slave, stderr=subprocess.PIPE, text=True,
+        env=env, timeout=30, start_new_session=True,
+    )
+    os.close(slave)
+    os.close(master)
+    assert out.returncode == 2 and "needs a terminal" in out.stderr

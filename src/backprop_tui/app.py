@@ -189,13 +189,16 @@ class BackpropApp(App[None]):
         self.theme_changed_signal.subscribe(self, self._recolour)
         if self._notice:
             self.notify(self._notice, severity="warning", timeout=12)
-        screen = self.section_screen
-        if screen is not None:
-            self.store.visit(self.learner, screen.SECTION_ID)
-            self.save_position(screen.SECTION_ID, screen.start_step)
+        self.call_after_refresh(self._count_first_visit)  # written once the first frame is out
         # The engine (and numpy) load in the background once the first frame is out, so the
         # first step that needs them does not wait a quarter of a second.
         self.set_timer(WARM_UP_AFTER, self._warm_up)
+
+    def _count_first_visit(self) -> None:
+        screen = self.section_screen
+        if screen is not None:
+            self.store.visit(self.learner, screen.SECTION_ID)
+            self.save_position(screen.SECTION_ID, screen.step)
 
     def meaning_colours(self) -> dict[str, str]:
         """Each meaning's colour in the current theme: the terminal's ANSI colours in the default

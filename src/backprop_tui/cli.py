@@ -1,4 +1,4 @@
-"""The command line: ``backprop-tui``, ``backprop-tui trace`` (DESIGN §2 and §6).
+"""The command line: the lesson, ``trace``, ``serve``, ``class``, ``verify`` and ``reset`` (DESIGN §2, §5, §6).
 
 Bad arguments exit with status 2 and one line naming the argument — never a
 traceback. Heavy imports (numpy, the engine, the app) happen only inside the
@@ -112,8 +112,22 @@ def _join_negative_values(argv: Sequence[str]) -> list[str]:
     return out
 
 
-def build_parser() -> ArgumentParser:
-    """The whole command line."""
+def _section(text: str) -> str:
+    """A section by its id or its number (1–8)."""
+    text = text.strip()
+    if text in SECTION_IDS:
+        return text
+    if text.isdigit() and 1 <= int(text) <= len(SECTION_IDS):
+        return SECTION_IDS[int(text) - 1]
+    raise ValueError(f"must be a section number 1–{len(SECTION_IDS)} or one of {', '.join(SECTION_IDS)}; got {text!r}")
+
+
+section_id = argument(_section)
+
+
+def build_parser(commands: bool = True) -> ArgumentParser:
+    """The whole command line (without its subcommands when ``commands`` is false: the lesson's
+    own options only, which is all a plain ``backprop-tui --section 3`` needs, and quicker to build)."""
     parser = ArgumentParser(
         prog=PROG,
         description="Learn backpropagation in the terminal: watch real gradients flow, layer by layer.",
@@ -121,9 +135,9 @@ def build_parser() -> ArgumentParser:
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     parser.add_argument(
         "--section",
-        choices=SECTION_IDS,
+        type=section_id,
         metavar="ID",
-        help=f"open the lesson at this section ({', '.join(SECTION_IDS)})",
+        help=f"open the lesson at this section: its number 1–{len(SECTION_IDS)} or its id ({', '.join(SECTION_IDS)})",
     )
     parser.add_argument("--name", type=learner_name, metavar="NAME", help="the learner's name (default: your login name)")
     parser.add_argument(
@@ -132,6 +146,8 @@ def build_parser() -> ArgumentParser:
         metavar="CODE",
         help="open the playground (section 7) with the set-up of this share code",
     )
+    if not commands:
+        return parser
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     trace = sub.add_parser(
@@ -173,7 +189,72 @@ def build_parser() -> ArgumentParser:
     add("--l2", type=non_negative_number, default=0.0, metavar="LAMBDA",
         help="add LAMBDA·W to each weight gradient, biases excluded (default: 0)")
     trace.set_defaults(handler=run_trace, parser=trace)
+    _add_classroom(sub)
     return parser
+
+
+def _add_classroom(sub: argparse._SubParsersAction[ArgumentParser]) -> None:
+    """``serve``, ``class``, ``verify`` and ``reset`` (DESIGN §2 and §5)."""
+    serve = sub.add_parser(
+        "serve",
+        help="the classroom: serve the lesson over SSH, one lesson per student",
+        description=(
+            "Serve the lesson over SSH: every student types `ssh -p PORT theirname@this-host` and gets "
+            "their own lesson, with their progress kept here. Choose how students sign in "
+            "(--password, --password-file, --authorized-keys, or --open for no sign-in at all)."
+        ),
+    )
+    add = serve.add_argument
+    add("--host", default="0.0.0.0", metavar="ADDRESS", help="address to listen on (default: 0.0.0.0)")
+    add("--port", type=argument(parsing.port), default=2222, metavar="PORT", help="port to listen on (default: 2222)")
+    add("--password", metavar="SECRET", help="one password for the whole class")
+    add("--password-file", metavar="FILE", help="read the class password from the first line of FILE")
+    add("--authorized-keys", metavar="FILE", help="an OpenSSH authorized_keys file of the keys that may sign in")
+    add("--open", action="store_true", help="no sign-in at all: anyone who reaches the port gets a lesson")
+    add("--max-sessions", type=argument(parsing.session_count), default=50, metavar="N",
+        help="students connected at once; the next one is told the class is full (default: 50)")
+    add("--idle-timeout", type=argument(parsing.idle_seconds), default=1800, metavar="SECONDS",
+        help="close a session after this long without a key press, with a warning first (default: 1800)")
+    add("--host-key", metavar="FILE", help="the server's Ed25519 host key (default: made once in the data directory)")
+    serve.set_defaults(handler=_run("backprop_tui.server.main", "serve"), parser=serve)
+
+    class_ = sub.add_parser(
+        "class",
+        help="the teacher's live view of every student in the data directory",
+        description="A live table of every student: where they are, how their quick checks went, raised hands.",
+    )
+    class_.add_argument("--csv", action="store_true", help="print the students' table as CSV (DESIGN §5) and exit")
+    class_.set_defaults(handler=_run("backprop_tui.class_app", "run_class"), parser=class_)
+
+    verify = sub.add_parser(
+        "verify",
+        help="check a certificate: valid (exit 0), or why not (exit 1)",
+        description="Check that a certificate (its text or SVG) was signed by this installation and is unchanged.",
+    )
+    verify.add_argument("file", metavar="FILE", help="the certificate: its .txt or .svg file")
+    verify.set_defaults(handler=_run("backprop_tui.progress.signing", "verify_command"), parser=verify)
+
+    reset = sub.add_parser(
+        "reset",
+        help="clear this learner's progress, and nothing else",
+        description="Clear one learner's progress (place, answers, time, certificate); other learners keep theirs.",
+    )
+    reset.add_argument("--name", type=learner_name, metavar="NAME", help="the learner (default: your login name)")
+    reset.add_argument("--yes", action="store_true", help="don't ask first")
+    reset.set_defaults(handler=_run("backprop_tui.progress.reset", "reset_command"), parser=reset)
+
+
+def _run(module: str, function: str) -> Callable[[argparse.Namespace], int]:
+    """A handler that imports ``module`` only when its command runs (so other commands never pay for it)."""
+
+    def handler(args: argparse.Namespace) -> int:
+        import importlib
+
+        run: Callable[[argparse.Namespace], int] = getattr(importlib.import_module(module), function)
+        return run(args)
+
+    handler.__name__ = f"run_{function}"
+    return handler
 
 
 def _check_trace(args: argparse.Namespace) -> None:
@@ -221,8 +302,30 @@ def run_trace(args: argparse.Namespace) -> int:
     return 0
 
 
+NO_TERMINAL = (
+    f"{PROG}: the lesson needs a terminal to draw in (stdin and stdout are not one); "
+    f"`{PROG} trace` prints the engine's numbers to a pipe or a file."
+)
+
+
+def has_terminal() -> bool:
+    """stdin and stdout are a terminal, and this process has one to control (not cron, not setsid)."""
+    import os
+
+    if not (sys.stdin is not None and sys.stdout is not None and sys.stdin.isatty() and sys.stdout.isatty()):
+        return False
+    try:
+        os.close(os.open("/dev/tty", os.O_RDWR | os.O_NOCTTY))
+    except OSError:
+        return False
+    return True
+
+
 def run_app(args: argparse.Namespace) -> int:
-    """Open the lesson in this terminal."""
+    """Open the lesson in this terminal (exit 2 with one line if there is none)."""
+    if not has_terminal():
+        print(NO_TERMINAL, file=sys.stderr)
+        return 2
     from backprop_tui.app import BackpropApp
 
     section = args.section
@@ -234,10 +337,25 @@ def run_app(args: argparse.Namespace) -> int:
     return 0
 
 
+_LESSON_OPTIONS = ("--section", "--name", "--playground")
+
+
+def _lesson_only(argv: Sequence[str]) -> bool:
+    """Only the lesson's own options, each with its value (``--section 3 --name amy``): the lesson's
+    start-up need not build every subcommand's parser. Anything else gets the whole command line."""
+    i = 0
+    while i < len(argv):
+        option = argv[i].partition("=")[0]
+        if option not in _LESSON_OPTIONS:
+            return False
+        i += 1 if "=" in argv[i] else 2
+    return i == len(argv)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     argv = list(sys.argv[1:] if argv is None else argv)
-    parser = build_parser()
+    parser = build_parser(commands=not _lesson_only(argv))
     try:
         args = parser.parse_args(_join_negative_values(argv))
         handler = getattr(args, "handler", run_app)
