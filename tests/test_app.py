@@ -24,14 +24,17 @@ SIZE = (80, 24)
 
 
 def shown(app: BackpropApp, selector: str = "#body") -> str:
-    """The text of every visible Static under ``selector`` on the section screen, as a learner reads it."""
+    """The text of every visible Static (and loss chart) under ``selector`` on the section screen, as a learner reads it."""
+    from backprop_tui.widgets.loss_chart import LossChart
+
     screen = app.section_screen
     assert screen is not None
     parts = []
-    for static in screen.query_one(selector).query(Static):
-        if static.display:
+    for widget in screen.query_one(selector).query("Static, LossChart"):
+        if widget.display:
             console = Console(width=120, file=io.StringIO(), record=True, color_system=None)
-            console.print(static.content, markup=False)
+            content = widget.render() if isinstance(widget, LossChart) else widget.content  # type: ignore[attr-defined]
+            console.print(content, markup=False)
             parts.append(console.export_text())
     return "\n".join(parts)
 

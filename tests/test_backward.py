@@ -10,6 +10,7 @@ from textual.widgets import Input
 
 from backprop_tui.engine import make_optimizer
 from backprop_tui.engine.events import BackwardEvent, LossEvent, UpdateEvent
+from backprop_tui.engine.names import BLOWUP
 from backprop_tui.engine.network import lesson_network
 from backprop_tui.engine.presets import LESSON_INPUT, LESSON_TARGET
 from backprop_tui.lesson.backward import close_to, hint, parse_answer
@@ -197,8 +198,8 @@ async def test_training_steps_draw_a_falling_loss_and_reset():
         await pilot.press(*["n"] * TRAIN)
         assert "Press t to train" in shown(app)
         await pilot.press("t", "t")
-        losses = screen.losses
-        assert len(losses) == 21
+        losses = list(screen.run.losses)
+        assert len(losses) == 21 and screen.run.label == "converging"
         net, opt = lesson_network(), make_optimizer("sgd", 0.5)
         expected = []
         for _ in range(20):
@@ -208,7 +209,7 @@ async def test_training_steps_draw_a_falling_loss_and_reset():
         assert losses[-1] < losses[0]
         assert f"After 20 steps: loss {format_number(losses[-1])}" in shown(app)
         await pilot.press("r")
-        assert screen.losses == [] and "Press t to train" in shown(app)
+        assert screen.run is None and "Press t to train" in shown(app)
 
 
 async def test_a_wild_alpha_diverges_on_screen_without_nan():
@@ -221,8 +222,30 @@ async def test_a_wild_alpha_diverges_on_screen_without_nan():
             await pilot.press("t")
         text = shown(app).lower()
         assert "nan" not in text and "inf " not in text
-        finite = all(math.isfinite(v) for v in screen.losses)
-        assert finite or "ran away" in text
+        run = screen.run
+        assert screen.alpha == 5.0 and run.diverged and run.label == "diverging" and math.isfinite(run.losses[-1])
+        assert run.losses[-1] > BLOWUP * run.losses[0]  # stopped where section 5 stops a run, and said so
+        assert "diverging:" in text and "the run was stopped" in text and "far too large" in text
+        assert f"after {run.steps} steps" in text
+        await pilot.press("t")  # a stopped run is not extended
+        assert screen.run is run
+
+
+async def test_a_new_alpha_starts_the_run_again_at_step_0():
+    app = make_app(section="backward")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.section_screen
+        await pilot.press(*["n"] * TRAIN)
+        await pilot.press("t")
+        assert "After 10 steps" in shown(app)
+        await pilot.press("plus")  # α = 1: the run so far was at 0.5, so it starts over
+        assert screen.run is None and "Press t to train" in shown(app)
+        await pilot.press("t", "t")
+        assert screen.alpha == 1.0 and screen.run.steps == 20 and "After 20 steps" in shown(app)
+        await pilot.press("plus", "t", "t")  # α = 2 overshoots its way up: section 5's word for it
+        text = shown(app)
+        assert screen.run.label == "diverging" and not screen.run.diverged and "Diverging:" in text
+        assert "After 20 steps: loss" in text
 
 
 async def test_keys_of_other_steps_do_nothing_here():
@@ -230,5 +253,5 @@ async def test_keys_of_other_steps_do_nothing_here():
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("plus", "t", "enter")
         screen = app.section_screen
-        assert screen.alpha == 0.5 and screen.losses == [] and app.focused is None
+        assert screen.alpha == 0.5 and screen.run is None and app.focused is None
         assert np.isfinite(screen.walk.loss)

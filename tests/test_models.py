@@ -136,3 +136,20 @@ def test_the_run_ends_with_the_loss_after_its_last_update_unless_it_diverged():
     wild = lesson_losses(1e6, 50)
     assert len(wild) < 50 and not math.isfinite(wild[-1])  # stopped where the numbers ran out
     assert all(math.isfinite(v) for v in wild[:-1])
+
+
+@pytest.mark.parametrize("alpha", [0.01, 0.5, 2.0, 5.0])
+def test_section_4s_run_is_section_5s_run_judged_by_the_same_rules(alpha):
+    from backprop_tui.models.lesson import lesson_losses, lesson_run
+    from backprop_tui.models.sweep import label_run, train_run
+
+    run = lesson_run(alpha, 20)
+    sweep = train_run(alpha, 21)
+    assert run.losses == sweep.losses and run.diverged == sweep.diverged
+    assert run.label == label_run(sweep.losses, sweep.diverged)
+    if not run.diverged:  # the loss after k steps, as the training loop driven by hand gives it
+        assert run.steps == 20 and list(run.losses) == lesson_losses(alpha, 20)
+    else:  # stopped at the loss that passed section 5's limit
+        from backprop_tui.engine.names import BLOWUP
+
+        assert run.steps < 20 and not run.losses[-1] <= BLOWUP * run.losses[0]

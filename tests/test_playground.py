@@ -463,11 +463,13 @@ def test_a_snapshot_holds_the_run_as_it_was():
 
 @pytest.fixture
 def opened(monkeypatch):
-    """Every BackpropApp the command line would run, without running it."""
+    """Every BackpropApp the command line would run (as from a terminal), without running it."""
+    from backprop_tui import cli
     from backprop_tui.app import BackpropApp
 
     apps: list[BackpropApp] = []
     monkeypatch.setattr(BackpropApp, "run", lambda self, *a, **k: apps.append(self))
+    monkeypatch.setattr(cli, "has_terminal", lambda: True)
     return apps
 
 

@@ -1,4 +1,5 @@
-"""Section 4's answer box: reading what a learner typed for dL/dw11, and naming the factor a wrong answer missed."""
+"""Section 4's words: the answer box (reading what a learner typed for dL/dw11, naming the factor a
+wrong answer missed) and what the "keep training" run did."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from typing import TYPE_CHECKING
 from backprop_tui.renderables.numbers import MINUS, format_number
 
 if TYPE_CHECKING:
-    from backprop_tui.models.lesson import Walk
+    from backprop_tui.models.lesson import LessonRun, Walk
 
 
 def parse_answer(text: str) -> float | str:
@@ -49,3 +50,28 @@ def hint(value: float, walk: Walk) -> str:
     return "Not yet. Build it from the chain: dL/dw11 = dL/dŷ · v1 · σ′(z) · x1."
 
 
+TRAIN_KEYS = "   t: 10 more steps   r: start again   +/-: another α (starts again)"
+TRAIN_HINT = "Press t to train. Each step repeats forward, backward and update."
+TRAIN_ADVICE = {
+    "crawling": "Every step went downhill, but α is too small to get far: try + for a larger one.",
+    "converging": "Each step landed lower than the one before: this α suits this network.",
+    "overshooting": "On the way, the loss went up: α is big enough to jump past the bottom.",
+    "diverging": "Each step overshot by more than the last: this α is far too large; press - for a smaller one.",
+}
+"""What a run labelled by section 5's rules means here, and what to try (the label's heading comes first)."""
+
+
+def train_caption(run: LessonRun, blowup: float) -> str:
+    """What the run did: section 5's heading for its label, the numbers, and what to try next."""
+    from backprop_tui.lesson.learning_rate import HEADINGS
+
+    f = format_number
+    first, last = run.losses[0], run.losses[-1]
+    steps = f"{run.steps} step{'' if run.steps == 1 else 's'}"
+    if not run.diverged:
+        facts = f"After {steps}: loss {f(last)} (it started at {f(first)})."
+    elif math.isfinite(last):
+        facts = f"After {steps} the loss was {f(last)}, over {blowup:g} times its start of {f(first)}: the run was stopped."
+    else:
+        facts = f"After {steps} the loss stopped being a number: the run was stopped."
+    return f"{HEADINGS[run.label]}. {facts} {TRAIN_ADVICE[run.label]}"

@@ -5,6 +5,9 @@ and keeps every value the section shows under the names the learner reads
 (w11 … bo), with the brute-force gradients of :mod:`backprop_tui.engine.numeric`
 beside the engine's. :func:`lesson_update` takes one SGD step, and
 :func:`lesson_losses` a run of them, through the one training loop.
+:func:`lesson_run` is the section's "keep training" run, stopped and labelled
+by the same rules as section 5's sweep, so the two sections never disagree
+about what a learning rate did.
 
 numpy only: no Textual, no Rich.
 """
@@ -112,3 +115,38 @@ def lesson_losses(alpha: float, steps: int) -> list[float]:
     for _ in run.run(steps):
         pass
     return list(run.losses) if run.diverged else [*run.losses, run.loss_now()]
+
+
+@dataclass(frozen=True, slots=True)
+class LessonRun:
+    """Section 4's training run: SGD at ``alpha`` from the lesson's start, as section 5 would judge it.
+
+    Attributes:
+        alpha: the learning rate.
+        losses: the loss at the start and after each step taken (``losses[k]``: after ``k`` steps).
+        diverged: the run was stopped: its loss stopped being a number or passed ``BLOWUP``
+            times its start (the last loss is the one that did).
+        label: what the run did, by :func:`backprop_tui.models.sweep.label_run`.
+    """
+
+    alpha: float
+    losses: tuple[float, ...]
+    diverged: bool
+    label: str
+
+    @property
+    def steps(self) -> int:
+        """Steps taken (the last loss is the one after them)."""
+        return len(self.losses) - 1
+
+
+def lesson_run(alpha: float, steps: int) -> LessonRun:
+    """``steps`` SGD steps at ``alpha`` on the lesson network (fewer if it diverges), labelled.
+
+    It is section 5's run (:func:`backprop_tui.models.sweep.train_run`) one step longer: the loss
+    a step sees before its update is the loss after the steps before it.
+    """
+    from backprop_tui.models.sweep import label_run, train_run
+
+    run = train_run(alpha, steps + 1)
+    return LessonRun(float(alpha), run.losses, run.diverged, label_run(run.losses, run.diverged))

@@ -347,3 +347,15 @@ class LinePlot:
         if line.cell_len:
             lines.append(line)
         return lines
+
+
+def loss_curve(losses: Sequence[float], rows: int) -> LinePlot:
+    """The loss at each step of a run (``losses[k]``: after ``k`` steps), from 0 to its highest finite value."""
+    finite = [v for v in losses if math.isfinite(v)]
+    top = max(finite, default=1.0) or 1.0
+    return LinePlot(
+        [Series("loss", list(range(len(losses))), list(losses), style("loss", bold=True))],
+        height=rows,
+        x_label="step",
+        y_range=(0.0, top),
+    )

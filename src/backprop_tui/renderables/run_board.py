@@ -28,7 +28,7 @@ from backprop_tui.renderables.playground import (
     sparkline,
     weight_grid,
 )
-from backprop_tui.renderables.plot import LinePlot, Series
+from backprop_tui.renderables.plot import LinePlot, loss_curve
 
 MIN_PLOT, MAX_PLOT = 3, 20
 """Rows of the loss plot: at least, at most (it takes what the room has left)."""
@@ -187,12 +187,7 @@ def loss_plot(curve: Sequence[float], rows: int) -> LinePlot | Text:
     if len(curve) < 2:
         lines = ["The loss curve draws itself here."] + [""] * (rows + 2)
         return Text("\n".join(lines), style="dim")
-    finite = [v for v in curve if math.isfinite(v)]
-    top = max(finite, default=1.0) or 1.0
-    steps = list(range(len(curve)))
-    return LinePlot(
-        [Series("loss", steps, list(curve), style("loss", bold=True))], height=rows, x_label="step", y_range=(0.0, top)
-    )
+    return loss_curve(curve, rows)
 
 
 def share_line(code: str) -> Text:

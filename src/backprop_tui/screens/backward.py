@@ -8,7 +8,6 @@ derivative from the engine's activation, and brute-force gradients from
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
@@ -20,17 +19,18 @@ from textual.binding import Binding
 from textual.reactive import reactive
 from textual.widgets import Input, Static
 
+from backprop_tui.engine.names import BLOWUP
 from backprop_tui.engine.presets import LESSON_PARAMS as PARAMS
-from backprop_tui.lesson.backward import close_to, hint, parse_answer
+from backprop_tui.lesson.backward import TRAIN_HINT, TRAIN_KEYS, close_to, hint, parse_answer, train_caption
 from backprop_tui.renderables.bars import GradientBar
 from backprop_tui.renderables.lesson_network import network_diagram, param_table
 from backprop_tui.renderables.numbers import format_number
 from backprop_tui.renderables.palette import style
-from backprop_tui.renderables.plot import LinePlot, Series
 from backprop_tui.screens.base import SectionScreen, step
+from backprop_tui.widgets.loss_chart import LossChart
 
 if TYPE_CHECKING:
-    from backprop_tui.models.lesson import Update, Walk
+    from backprop_tui.models.lesson import LessonRun, Update, Walk
 
 ALPHAS = (0.01, 0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 5.0)
 """The learning rates ``+``/``-`` step through."""
@@ -104,7 +104,8 @@ class BackwardScreen(SectionScreen):
     def __init__(self) -> None:
         super().__init__()
         self._walk: Walk | None = None
-        self.losses: list[float] = []
+        self.run: LessonRun | None = None
+        """The "keep training" run so far (``None`` before the first ``t``)."""
         self.trained = 0
         self.answer_message: Text | None = None
         self.answered_right = False
@@ -129,6 +130,7 @@ class BackwardScreen(SectionScreen):
         yield Static(id="diagram", classes="diagram")
         yield Static(id="params")
         yield Static(id="work", classes="prose")
+        yield LossChart(id="chart", classes="prose")
         yield Input(placeholder="dL/dw11 = ?  (type a number, then enter)", id="answer")
         yield Static(id="feedback", classes="prose")
 
@@ -139,26 +141,30 @@ class BackwardScreen(SectionScreen):
         self.alpha_index = max(0, min(len(ALPHAS) - 1, self.alpha_index + direction))
 
     def watch_alpha_index(self) -> None:
-        """A new α: a new update, and the training run starts over."""
-        self.losses = []
+        """A new α: a new update, and the training run starts over (at step 0)."""
+        self.trained = 0
+        self.run = None
         if self.on_step("update", "train"):
             self.redraw()
 
     def action_train(self) -> None:
         """Ten more SGD steps at α (the run is replayed from the start: it is cheap and exact)."""
+        if self.run is not None and self.run.diverged:
+            self.app.say("This run was stopped when it diverged: press r, or change α, to start again.")
+            return
         if self.trained >= MAX_TRAIN:
             self.app.say(f"That's {MAX_TRAIN} steps: press r to start again.")
             return
         self.trained += TRAIN_CHUNK
-        from backprop_tui.models.lesson import lesson_losses
+        from backprop_tui.models.lesson import lesson_run
 
-        self.losses = lesson_losses(self.alpha, self.trained)
+        self.run = lesson_run(self.alpha, self.trained)
         self.redraw()
 
     def action_reset_training(self) -> None:
         """Back to the untrained network."""
         self.trained = 0
-        self.losses = []
+        self.run = None
         self.redraw()
 
     def action_answer_box(self) -> None:
@@ -206,11 +212,17 @@ class BackwardScreen(SectionScreen):
         feedback.display = turn
         big = factor.kind in ("bars", "train")
         diagram.display = not big
+        train = factor.kind == "train"
+        self.query_one("#work", Static).display = not train
+        self.query_one(LossChart).display = train
         params.display = factor.kind not in ("bars", "update", "train")
         if not big:
             diagram.update(network_diagram(walk, factor.focus))
             params.update(param_table(walk, shown, factor.focus))
-        self.query_one("#work", Static).update(self.work(factor))
+        if train:
+            self.show_training()
+        else:
+            self.query_one("#work", Static).update(self.work(factor))
         if turn:
             feedback.update(
                 self.answer_message
@@ -274,9 +286,7 @@ class BackwardScreen(SectionScreen):
             )
         if kind == "bars":
             return self.all_bars()
-        if kind == "update":
-            return self.update_table()
-        return self.training()
+        return self.update_table()
 
     def bar(self, name: str, width: int = 24) -> GradientBar:
         """``name``'s gradient as a bar, with the brute-force value beside it."""
@@ -318,27 +328,14 @@ class BackwardScreen(SectionScreen):
             loss.append("  α is too large here: the step jumped past the minimum.")
         return Group(Text("Every parameter takes a step against its gradient: new = old − α × dL/d·"), table, Text(""), loss)
 
-    def training(self) -> Group:
-        """The loss over the steps trained so far."""
-        f = format_number
-        head = Text.assemble(
-            ("α = ", "bold"), (f"{self.alpha:g}", "bold reverse"),
-            ("   t: train 10 more steps   r: start again   +/-: change α", "dim"),
-        )
-        if not self.losses:
-            return Group(head, Text(""), Text("Press t to train. Each step repeats forward, backward and update."))
-        steps = list(range(len(self.losses)))
-        finite = [v for v in self.losses if math.isfinite(v)]
-        top = max(finite, default=1.0) or 1.0
-        curve = Series("loss", steps, self.losses, style("loss", bold=True))
-        plot = LinePlot([curve], height=9, x_label="step", y_range=(0.0, top))
-        last = self.losses[-1]
-        words = Text.assemble(
-            f"After {len(self.losses) - 1} steps: loss ", (f(last), "bold"), f" (it started at {f(self.losses[0])}).",
-        )
-        if not math.isfinite(last) or len(finite) < len(self.losses):
-            words = Text("The loss ran away to infinity: this α is far too large. Press - and r.", style="bold")
-        return Group(head, plot, words)
+    def show_training(self) -> None:
+        """The loss over the steps trained so far, and what the run did."""
+        chart = self.query_one(LossChart)
+        chart.heading = Text.assemble(("α = ", "bold"), (f"{self.alpha:g}", "bold reverse"), (TRAIN_KEYS, "dim"))
+        chart.hint = TRAIN_HINT
+        run = self.run
+        chart.losses = run.losses if run is not None else ()
+        chart.caption = Text(train_caption(run, BLOWUP), style="bold" if run.diverged else "") if run else Text("")
 
 
 def formula(symbols: str, numbers: str, result: float | None, note: str) -> Text:
