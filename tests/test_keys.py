@@ -36,3 +36,43 @@ def test_a_file_that_is_not_a_key_is_refused_with_its_path(tmp_path, content):
     with pytest.raises(keys.KeyFileError, match=str(path)):
         keys.load_or_create(path)
     assert path.read_bytes() == content  # left as it was
+
+
+# -- which key: the data directory's, or the one serve --host-key names -------------------------------
+
+
+def test_the_default_key_is_in_the_data_directory_and_made_when_signing(tmp_path, monkeypatch):
+    monkeypatch.delenv(keys.HOST_KEY_ENV, raising=False)
+    from backprop_tui.progress.store import data_dir
+
+    assert keys.key_path() == data_dir() / keys.KEY_NAME
+    assert keys.installation_public_key() is None  # asking for the public key makes nothing
+    assert not keys.key_path().exists()
+    made = keys.signing_key()
+    assert keys.key_path().is_file()
+    assert keys.fingerprint(keys.installation_public_key()) == keys.fingerprint(made.public_key())
+
+
+def test_the_host_key_variable_names_the_key(tmp_path, monkeypatch):
+    chosen = tmp_path / "teacher" / "ssh_host_ed25519_key"
+    own = keys.load_or_create(chosen)
+    monkeypatch.setenv(keys.HOST_KEY_ENV, str(chosen))
+    assert keys.key_path() == chosen
+    assert keys.public_line(keys.signing_key().public_key()) == keys.public_line(own.public_key())
+    assert keys.public_line(keys.installation_public_key()) == keys.public_line(own.public_key())
+
+
+def test_a_named_key_that_is_missing_is_not_made(tmp_path, monkeypatch):
+    chosen = tmp_path / "nowhere" / "key"
+    monkeypatch.setenv(keys.HOST_KEY_ENV, str(chosen))
+    with pytest.raises(keys.KeyFileError, match="doesn't exist"):
+        keys.signing_key()
+    assert keys.installation_public_key() is None
+    assert not chosen.parent.exists()
+
+
+def test_a_huge_file_is_refused_without_reading_it_all(tmp_path):
+    path = tmp_path / keys.KEY_NAME
+    path.write_bytes(b"x" * (keys.MAX_KEY_BYTES + 10))
+    with pytest.raises(keys.KeyFileError, match="too large"):
+        keys.load(path)
