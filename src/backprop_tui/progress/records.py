@@ -42,7 +42,7 @@ class CertificateRecord:
 
 @dataclass(frozen=True, slots=True)
 class LearnerRow:
-    """One learner as the teacher's class view shows it (DESIGN §5's columns but ``connected``).
+    """One learner as the teacher's class view shows it (DESIGN §5's columns, and when the hand went up).
 
     Attributes:
         name: the learner's name (the SSH user name in a classroom).
@@ -53,12 +53,14 @@ class LearnerRow:
             on the first try (the score on the finish screen and the certificate).
         answered: how many of the lesson's quick checks have an answer. Answers to
             questions no longer in the lesson count in neither number.
-        exercises_solved: how many exercises the learner has solved. The store keeps
-            no record of exercises yet (the typed answer of section 4 is not saved),
-            so this is 0 for every learner until something records them.
+        exercises_solved: how many typed-answer exercises the learner has solved
+            (see ``ProgressStore.record_exercise``; 0 until the lesson records them).
         hand_raised: whether the learner's hand is up (see ``ProgressStore.set_hand``).
         last_active: when the learner last did anything the store saw (a step, an
-            answer, time counted, a hand raised), timezone-aware, in UTC.
+            answer, time counted, a hand raised, a connection), timezone-aware, in UTC.
+        connected: whether the learner has an open session on a classroom server that
+            is still running (see ``ProgressStore.session_started``).
+        hand_since: when the raised hand went up (UTC), ``None`` while it is down.
     """
 
     name: str
@@ -69,6 +71,23 @@ class LearnerRow:
     exercises_solved: int
     hand_raised: bool
     last_active: datetime
+    connected: bool = False
+    hand_since: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionTally:
+    """How the class did on one quick check.
+
+    Attributes:
+        question: the question's id.
+        answered: how many learners answered it.
+        first_try_right: how many of them were right on the first try.
+    """
+
+    question: str
+    answered: int
+    first_try_right: int
 
 
 def parse_utc(text: object) -> datetime:

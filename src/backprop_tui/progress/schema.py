@@ -19,7 +19,7 @@ import sqlite3
 from contextlib import suppress
 from pathlib import Path
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 """The schema this code writes, kept in ``PRAGMA user_version``."""
 BUSY_TIMEOUT_MS = 5000
 """How long a write waits for another process's transaction before giving up (read at each connect)."""
@@ -74,6 +74,26 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             changed_at TEXT NOT NULL
         )""",
     ),
+    # 2 → 3: who is connected to the classroom server (one row per open session, with the
+    # process serving it and the process that recorded it, so rows a dead server left behind
+    # can be told apart), and the typed-answer exercises each learner solved.
+    (
+        """CREATE TABLE IF NOT EXISTS sessions (
+            learner TEXT NOT NULL,
+            session TEXT NOT NULL,
+            pid INTEGER NOT NULL,
+            owner INTEGER NOT NULL,
+            started_at TEXT NOT NULL,
+            PRIMARY KEY (learner, session)
+        )""",
+        """CREATE TABLE IF NOT EXISTS exercises (
+            learner TEXT NOT NULL,
+            exercise TEXT NOT NULL,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            solved_at TEXT,
+            PRIMARY KEY (learner, exercise)
+        )""",
+    ),
 )
 """SQL that takes a file from version ``i`` to ``i + 1``, at index ``i``."""
 assert len(MIGRATIONS) == SCHEMA_VERSION
@@ -86,6 +106,8 @@ COLUMNS: dict[str, frozenset[str]] = {
     ),
     "certificates": frozenset({"learner", "code", "issued_at", "svg_path", "txt_path", "score", "total"}),
     "hands": frozenset({"learner", "raised", "changed_at"}),
+    "sessions": frozenset({"learner", "session", "pid", "owner", "started_at"}),
+    "exercises": frozenset({"learner", "exercise", "attempts", "solved_at"}),
 }
 """The columns this code needs in each table (a newer schema may add more)."""
 

@@ -30,7 +30,7 @@ from pathlib import Path
 import platformdirs
 
 from backprop_tui.progress.queries import ProgressStore, reason
-from backprop_tui.progress.records import Answer, CertificateRecord, LearnerRow
+from backprop_tui.progress.records import Answer, CertificateRecord, LearnerRow, QuestionTally
 from backprop_tui.progress.results import Results, results
 from backprop_tui.progress.schema import BUSY_TIMEOUT_MS, SCHEMA_VERSION, StoreDamagedError
 
@@ -44,6 +44,7 @@ __all__ = [
     "CertificateRecord",
     "LearnerRow",
     "ProgressStore",
+    "QuestionTally",
     "Results",
     "StoreDamagedError",
     "data_dir",

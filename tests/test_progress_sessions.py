@@ -1,0 +1,283 @@
+"""Who is connected (the classroom server's sessions), exercises, the class's tallies, forgetting a
+learner, and the schema step (version 3) that added sessions and exercises."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from backprop_tui.lesson.quiz import QUESTIONS
+from backprop_tui.progress import queries
+from backprop_tui.progress.store import DB_NAME, SCHEMA_VERSION, ProgressStore, QuestionTally, open_store
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    return tmp_path / "data" / DB_NAME
+
+
+@pytest.fixture
+def dead_pid() -> int:
+    """The id of a process that has exited (and been reaped)."""
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait()
+    assert not queries.process_alive(child.pid)
+    return child.pid
+
+
+@pytest.fixture
+def live_pid():
+    """The id of a process that runs until the test ends."""
+    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    yield child.pid
+    child.kill()
+    child.wait()
+
+
+def open_ok(path: Path) -> ProgressStore:
+    store, notice = open_store(path)
+    assert notice is None
+    return store
+
+
+def connected(store: ProgressStore) -> dict[str, bool]:
+    return {r.name: r.connected for r in store.learners()}
+
+
+# -- sessions ------------------------------------------------------------------------------------------
+
+
+def test_process_alive():
+    assert queries.process_alive(os.getpid())
+    assert not queries.process_alive(0)  # never "this process group"
+    assert not queries.process_alive(-1)
+    assert not queries.process_alive(2**40)
+
+
+def test_a_session_makes_a_learner_known_and_connected_until_it_ends(db, live_pid):
+    with open_ok(db) as store:
+        store.session_started("ada", "s1", live_pid)
+        (row,) = store.learners()
+        assert (row.name, row.connected, row.section) == ("ada", True, None)
+        assert store.sessions("ada") == 1
+        store.session_ended("ada", "s1")
+        assert connected(store) == {"ada": False}
+        assert store.sessions("ada") == 0
+        store.session_ended("ada", "never-started")  # harmless
+        assert store.last_error is None
+
+
+def test_a_dead_lesson_process_reads_as_not_connected(db, dead_pid, live_pid):
+    with open_ok(db) as store:
+        store.session_started("ada", "s1", dead_pid)
+        store.session_started("bob", "s2", live_pid)
+        assert connected(store) == {"ada": False, "bob": True}
+
+
+def test_sessions_of_a_server_that_died_read_as_not_connected(db, dead_pid):
+    with open_ok(db) as store:
+        store.session_started("ada", "s1", os.getpid())
+        assert connected(store) == {"ada": True}
+    conn = sqlite3.connect(db)  # as if a server (now dead) had recorded it
+    conn.execute("UPDATE sessions SET owner = ?", (dead_pid,))
+    conn.commit()
+    conn.close()
+    with open_ok(db) as store:
+        assert connected(store) == {"ada": False}
+        store.end_all_sessions()  # a new server clears what the dead one left
+        assert store.sessions("ada") == 0
+        assert [r.name for r in store.learners()] == ["ada"]  # the learner stays known
+    conn = sqlite3.connect(db)
+    assert conn.execute("SELECT COUNT(*) FROM sessions").fetchone()[0] == 0
+    conn.close()
+
+
+def test_end_all_sessions_ends_this_servers_sessions_and_keeps_a_running_servers(db, live_pid):
+    with open_ok(db) as store:
+        store.session_started("ada", "s1", live_pid)
+        store.session_started("bob", "s2", live_pid)
+        store.session_started("cy", "s3", live_pid)
+    conn = sqlite3.connect(db)  # cy's session belongs to another server, still running
+    conn.execute("UPDATE sessions SET owner = ? WHERE learner = 'cy'", (live_pid,))
+    conn.commit()
+    conn.close()
+    with open_ok(db) as store:
+        assert connected(store) == {"ada": True, "bob": True, "cy": True}
+        store.end_all_sessions()
+        assert connected(store) == {"ada": False, "bob": False, "cy": True}
+        store.end_all_sessions()  # twice: nothing more to do
+        assert store.last_error is None
+
+
+def test_two_sessions_under_one_name(db, live_pid):
+    with open_ok(db) as store:
+        store.session_started("ada", "s1", live_pid)
+        store.session_started("ada", "s2", os.getpid())
+        assert store.sessions("ada") == 2
+        assert [r.name for r in store.learners()] == ["ada"]
+        store.session_ended("ada", "s1")
+        assert connected(store) == {"ada": True}
+        store.session_ended("ada", "s2")
+        assert connected(store) == {"ada": False}
+
+
+def test_the_same_session_id_under_another_name_is_another_session(db, live_pid):
+    with open_ok(db) as store:
+        store.session_started("ada", "s1", live_pid)
+        store.session_started("bob", "s1", live_pid)
+        store.session_ended("ada", "s1")
+        assert connected(store) == {"ada": False, "bob": True}
+
+
+def test_sessions_seen_by_another_store_on_the_same_file(db, live_pid):
+    with open_ok(db) as server, open_ok(db) as teacher:
+        server.session_started("ada", "s1", live_pid)
+        assert connected(teacher) == {"ada": True}
+        server.session_ended("ada", "s1")
+        assert connected(teacher) == {"ada": False}
+
+
+# -- exercises and tallies ---------------------------------------------------------------------------------
+
+
+def test_an_exercise_counts_once_solved_and_stays_solved(db):
+    with open_ok(db) as store:
+        store.record_exercise("ada", "dL_dw11", False)
+        assert store.exercises_solved("ada") == set()
+        assert store.learners()[0].exercises_solved == 0
+        store.record_exercise("ada", "dL_dw11", True)
+        store.record_exercise("ada", "dL_dw11", False)  # a later wrong try does not unsolve it
+        store.record_exercise("ada", "dL_dw11", True)
+        store.record_exercise("ada", "other", True)
+        store.record_exercise("bob", "dL_dw11", False)
+        assert store.exercises_solved("ada") == {"dL_dw11", "other"}
+        assert {r.name: r.exercises_solved for r in store.learners()} == {"ada": 2, "bob": 0}
+
+
+def test_question_tallies(db):
+    q0, q1 = QUESTIONS[0], QUESTIONS[1]
+    wrong = next(x for x in "abcd" if x != q0.answer)
+    with open_ok(db) as store:
+        assert store.question_tallies() == {}
+        store.record_answer("ada", q0.id, q0.answer, True)
+        store.record_answer("bob", q0.id, wrong, False)
+        store.record_answer("bob", q0.id, q0.answer, True)  # right on the second try: not first-time right
+        store.record_answer("cy", q0.id, q0.answer, True)
+        store.record_answer("cy", q1.id, wrong, q1.is_correct(wrong))
+        tallies = store.question_tallies()
+    assert tallies[q0.id] == QuestionTally(q0.id, 3, 2)
+    assert tallies[q1.id] == QuestionTally(q1.id, 1, int(q1.is_correct(wrong)))
+    assert set(tallies) == {q0.id, q1.id}
+
+
+def test_a_raised_hand_says_since_when(db):
+    with open_ok(db) as store:
+        store.set_position("bob", "intro", 0)
+        store.set_hand("ada", True)
+        rows = {r.name: r for r in store.learners()}
+        assert rows["ada"].hand_since is not None and rows["ada"].hand_since.tzinfo is not None
+        assert rows["bob"].hand_since is None
+        store.set_hand("ada", False)
+        assert store.learners()[0].hand_since is None
+
+
+# -- reset ------------------------------------------------------------------------------------------------
+
+
+def fill(store: ProgressStore, name: str, pid: int) -> None:
+    q = QUESTIONS[0]
+    store.set_position(name, "backward", 2)
+    store.visit(name, "backward")
+    store.record_answer(name, q.id, q.answer, True)
+    store.add_time(name, 60.0)
+    store.set_hand(name, True)
+    store.session_started(name, "s-" + name, pid)
+    store.record_exercise(name, "dL_dw11", True)
+    store.save_certificate(name, "CODE", "c.svg", "c.txt", 1, 5, "2026-01-05")
+
+
+def test_reset_forgets_one_learner_and_nobody_else(db, live_pid):
+    with open_ok(db) as store:
+        fill(store, "ada", live_pid)
+        fill(store, "bob", live_pid)
+        before = store.learners()[1]
+        assert store.reset("ada") is True
+        assert store.position("ada") is None
+        assert store.answers("ada") == {}
+        assert store.seconds("ada") == 0.0
+        assert store.hand_raised("ada") is False
+        assert store.visited("ada") == set()
+        assert store.sessions("ada") == 0
+        assert store.exercises_solved("ada") == set()
+        assert store.certificate("ada") is None
+        assert store.learners() == [before]  # bob, untouched
+        assert store.certificate("bob") is not None
+        assert store.reset("ada") is False  # nothing left to clear
+        assert store.reset("nobody") is False
+        assert store.last_error is None
+    conn = sqlite3.connect(db)
+    for table in ("learners", *queries.LEARNER_TABLES):
+        column = "name" if table == "learners" else "learner"
+        names = {r[0] for r in conn.execute(f"SELECT {column} FROM {table}")}
+        assert names == {"bob"}, table
+    conn.close()
+
+
+def test_reset_on_a_closed_store_says_false():
+    store = ProgressStore(None)
+    store.set_position("ada", "intro", 0)
+    store.close()
+    assert store.reset("ada") is False
+    assert store.last_error is not None
+
+
+# -- schema version 3 --------------------------------------------------------------------------------------
+
+
+def version_of(path: Path) -> int:
+    conn = sqlite3.connect(path)
+    try:
+        return int(conn.execute("PRAGMA user_version").fetchone()[0])
+    finally:
+        conn.close()
+
+
+def test_a_version_2_file_is_upgraded_in_place(db, live_pid):
+    with open_ok(db) as store:
+        store.set_position("ada", "health", 1)
+        store.set_hand("ada", True)
+        store.record_answer("ada", QUESTIONS[0].id, QUESTIONS[0].answer, True)
+    conn = sqlite3.connect(db)  # make it a file as version 2 wrote it
+    conn.execute("DROP TABLE sessions")
+    conn.execute("DROP TABLE exercises")
+    conn.execute("PRAGMA user_version = 2")
+    conn.commit()
+    conn.close()
+    with open_ok(db) as store:
+        assert store.position("ada") == ("health", 1)
+        assert store.hand_raised("ada") is True
+        store.session_started("ada", "s1", live_pid)
+        store.record_exercise("ada", "dL_dw11", True)
+        (row,) = store.learners()
+        assert (row.answered, row.connected, row.exercises_solved) == (1, True, 1)
+    assert version_of(db) == SCHEMA_VERSION == 3
+    assert sorted(p.name for p in db.parent.iterdir() if ".corrupt-" in p.name) == []
+
+
+def test_the_version_3_step_is_safe_to_run_twice(db, live_pid):
+    with open_ok(db) as store:
+        store.session_started("ada", "s1", live_pid)
+        store.record_exercise("ada", "dL_dw11", True)
+    conn = sqlite3.connect(db)  # an older copy wrote its lower version into the file
+    conn.execute("PRAGMA user_version = 2")
+    conn.commit()
+    conn.close()
+    with open_ok(db) as store:
+        (row,) = store.learners()
+        assert (row.connected, row.exercises_solved) == (True, 1)
+    assert version_of(db) == SCHEMA_VERSION
