@@ -162,7 +162,8 @@ async def test_intro_chain_forward_then_backward_from_the_engine():
     grads = {e.name: e.grad for e in chain.backward()}
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("n", "n")  # the first forward step: only x is known
+        app.section_screen.go_to_step("forward-x")  # the first forward step: only x is known
+        await pilot.pause()
         text = shown(app)
         assert "Forward flow" in text and "2.00" in text and "5.00" not in text
         for _ in range(4):
@@ -485,3 +486,19 @@ async def test_h_raises_and_lowers_the_hand_in_the_store_and_the_header_on_every
         await pilot.press("h")
         await pilot.pause()
         assert not app.store.hand_raised(app.learner) and "✋" not in app.screen.sub_title
+
+
+async def test_section_1_races_random_steps_against_the_gradient_with_the_engines_numbers():
+    from backprop_tui.models.search import race
+    from backprop_tui.renderables.numbers import format_number
+
+    app = make_app(section="intro")
+    async with app.run_test(size=SIZE) as pilot:
+        assert "about half the time" in shown(app) and "almost every" not in shown(app)
+        await pilot.press("n")
+        assert app.section_screen.step_id == "search"
+        r = race()
+        text = " ".join(shown(app).split())
+        assert f"{r.lowered} of the {r.tries} random steps went downhill: about half" in text
+        assert f"{r.lowered} of {r.tries}" in text and format_number(r.gradient_drop) in text
+        assert f"lowered the loss 1/{round(r.gradient_drop / r.best_drop)} as much" in text

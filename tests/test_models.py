@@ -153,3 +153,15 @@ def test_section_4s_run_is_section_5s_run_judged_by_the_same_rules(alpha):
         from backprop_tui.engine.names import BLOWUP
 
         assert run.steps < 20 and not run.losses[-1] <= BLOWUP * run.losses[0]
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_random_steps_go_downhill_about_half_the_time_but_far_less_than_the_gradient_step(seed):
+    """Section 1's claims about guessing, checked on the engine (DESIGN: every sentence is a claim)."""
+    from backprop_tui.models.search import SIZES, race
+
+    r = race(seed=seed)
+    assert r.weights == sum((a + 1) * b for a, b in zip(SIZES[:-1], SIZES[1:]))
+    assert 0.35 * r.tries <= r.lowered <= 0.65 * r.tries  # "about half"
+    assert 0 < r.typical_drop < r.best_drop < r.gradient_drop / 3  # "a fraction", "much less"
+    assert r.gradient_drop > 0 and r.gradient_drop < r.loss

@@ -44,13 +44,14 @@ QUESTIONS: tuple[Question, ...] = (
         "Why not just try random changes to the weights until the loss goes down?",
         (
             "Random changes are against the rules of calculus.",
-            "There are far too many weights: blind guessing almost never finds a better direction.",
+            "Each try costs a forward pass and helps very little; one backward pass gives every weight's direction.",
             "Random changes always make the loss larger.",
             "The computer cannot generate random numbers fast enough.",
         ),
         "b",
-        "With millions of weights the number of possible changes is astronomical. The gradient "
-        "names, for every weight at once, the direction that lowers the loss.",
+        "About half of small random steps do lower the loss, but each by a sliver of what one gradient step "
+        "gives, and every try costs a forward pass. One backward pass names, for every weight at once, the "
+        "direction that lowers the loss fastest.",
     ),
     Question(
         "intro-gradient",

@@ -13,12 +13,27 @@ A network can have millions of weights. Feed it an input, it makes a \
 prediction, and a loss function scores how wrong that prediction is. Which \
 weights should change, which way, and by how much?
 
-Nudging weights at random is hopeless: with millions of them, almost every \
-random change makes things worse, and you would never know which one helped.
+Why not nudge the weights at random and keep what helps? A small random step \
+does lower the loss about half the time, but only by a sliver, and finding \
+out costs a whole forward pass per try. The next step races the two on a \
+real network.
 
 Backpropagation answers the question exactly. In one backward sweep it works \
 out, for every weight at once, how much that weight contributed to the loss \
 and in which direction. That number is the weight's gradient."""
+
+SEARCH = """\
+Every step in the table moves the weights by the same distance, from the \
+same starting point. {lowered} of the {tries} random steps went downhill: \
+about half, as a step in a random direction does. But by how much? The best \
+of them lowered the loss {best_share} as much as the gradient step did, a \
+typical lucky one {typical_share} as much, and each try cost a forward pass \
+just to find out.
+
+The gradient costs one forward and one backward pass, however many weights \
+there are, and it points, for every weight at once, the way the loss falls \
+fastest. That is why networks learn by backpropagation and not by guessing."""
+
 
 PROBLEM = """\
 We have weights W, an input X, a target Y and a loss L that measures the gap \

@@ -11,9 +11,10 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from rich.console import Group
+from rich.table import Table
 from rich.text import Text
 
-from backprop_tui.lesson.texts import HISTORY, PROBLEM, WHY
+from backprop_tui.lesson.texts import HISTORY, PROBLEM, SEARCH, WHY
 from backprop_tui.renderables.chain import ChainDiagram, ChainNode
 from backprop_tui.renderables.numbers import format_number
 from backprop_tui.screens.base import SectionScreen, index_of, step
@@ -21,6 +22,7 @@ from backprop_tui.screens.base import SectionScreen, index_of, step
 if TYPE_CHECKING:
     from backprop_tui.engine.chain import Chain
     from backprop_tui.engine.events import ChainBackwardEvent, ChainForwardEvent
+    from backprop_tui.models.search import Race
 
 
 TITLES = ("x", "h(x)", "g(h)", "f(g)", "L")
@@ -35,6 +37,7 @@ class IntroScreen(SectionScreen):
     SECTION_ID = "intro"
     STEPS = (
         step("why", "Why it matters"),
+        step("search", "Guessing or the gradient"),
         step("problem", "The learning problem"),
         *(step(f"forward-{name}", f"Forward: {name}", "draw_flow") for name in ("x", "h", "g", "f", "L")),
         *(step(f"backward-{name}", f"Backward: dL/d{name}", "draw_flow") for name in ("L", "f", "g", "h", "x")),
@@ -66,6 +69,24 @@ class IntroScreen(SectionScreen):
     def draw_why(self) -> None:
         """Why backprop matters."""
         self.put("Why backpropagation matters", WHY)
+
+    def draw_search(self) -> None:
+        """Random steps against one gradient step, on a real network of the engine's."""
+        race = self.race
+        words = SEARCH.format(
+            lowered=race.lowered,
+            tries=race.tries,
+            best_share=share(race.best_drop, race.gradient_drop),
+            typical_share=share(race.typical_drop, race.gradient_drop),
+        )
+        self.put("Guessing against the gradient", words, race_table(race))
+
+    @cached_property
+    def race(self) -> Race:
+        """The race, run by the engine when the step is first shown (the same every time: seeded)."""
+        from backprop_tui.models.search import race
+
+        return race()
 
     def draw_problem(self) -> None:
         """The learning problem."""
@@ -159,6 +180,39 @@ class IntroScreen(SectionScreen):
         elif back.local < 0:
             text.append("\n\nA negative local slope flips the gradient's sign on the way back.")
         return text
+
+
+def race_table(race: Race) -> Table:
+    """The race's numbers: the random steps on one row, the gradient step on the next."""
+    from backprop_tui.models.search import BATCH, STEP
+
+    f = format_number
+    table = Table(
+        title=f"A network of {race.weights} weights, loss {f(race.loss)} on {BATCH} examples; every step {STEP:g} long",
+        title_justify="left",
+        box=None,
+        padding=(0, 2, 0, 0),
+    )
+    table.add_column("")
+    table.add_column("downhill", justify="right")
+    table.add_column("best drop", justify="right")
+    table.add_column("typical drop", justify="right")
+    table.add_column("passes run")
+    table.add_row(
+        f"{race.tries} random steps", f"{race.lowered} of {race.tries}", f(race.best_drop), f(race.typical_drop),
+        f"{race.tries} forward",
+    )
+    table.add_row(Text("1 gradient step", style="bold"), "yes", Text(f(race.gradient_drop), style="bold"), "",
+                  "1 forward + 1 back")
+    return table
+
+
+def share(part: float, whole: float) -> str:
+    """``part`` as a fraction of ``whole`` in words a learner reads at a glance: ``1/9``, ``1/30``."""
+    if whole <= 0 or part <= 0:
+        return "0 times"
+    n = round(whole / part)
+    return f"1/{n}" if n > 1 else "about"
 
 
 def partial(derivative: str) -> str:
