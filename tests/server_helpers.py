@@ -176,6 +176,7 @@ class Terminal(asyncssh.SSHClientSession[bytes]):
         self.stderr = bytearray()
         self.screen = Screen(cols, rows)
         self.closed = asyncio.Event()
+        self.changed = asyncio.Event()
         self.chan: asyncssh.SSHClientChannel[bytes] | None = None
 
     def connection_made(self, chan: asyncssh.SSHClientChannel[bytes]) -> None:  # type: ignore[override]
@@ -187,6 +188,7 @@ class Terminal(asyncssh.SSHClientSession[bytes]):
             return
         self.raw.extend(data)
         self.screen.feed(data)
+        self.changed.set()
 
     def connection_lost(self, exc: Exception | None) -> None:
         self.closed.set()
@@ -198,7 +200,15 @@ class Terminal(asyncssh.SSHClientSession[bytes]):
         return self.raw.decode("utf-8", "replace")
 
     async def wait_text(self, text: str, timeout: float = 10.0) -> None:
-        await until(lambda: text in self.text(), timeout, f"{text!r} on the screen:\n{self.text()}")
+        """Wait until ``text`` is on the screen, looking again as soon as anything arrives."""
+        deadline = time.monotonic() + timeout
+        while text not in self.text():
+            self.changed.clear()
+            left = deadline - time.monotonic()
+            try:
+                await asyncio.wait_for(self.changed.wait(), max(0.0, left))
+            except TimeoutError:
+                raise AssertionError(f"timed out after {timeout} s waiting for {text!r} on the screen:\n{self.text()}") from None
 
     def send(self, data: str | bytes) -> None:
         assert self.chan is not None
