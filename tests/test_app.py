@@ -502,3 +502,16 @@ async def test_section_1_races_random_steps_against_the_gradient_with_the_engine
         assert f"{r.lowered} of the {r.tries} random steps went downhill: about half" in text
         assert f"{r.lowered} of {r.tries}" in text and format_number(r.gradient_drop) in text
         assert f"lowered the loss 1/{round(r.gradient_drop / r.best_drop)} as much" in text
+
+
+def test_the_sigmoid_bound_is_said_of_the_sigma_prime_factors_only():
+    """0.25 per layer bounds σ′, not the gradient (the weights scale it too): the words say so."""
+    from backprop_tui.lesson.forward import GALLERY
+    from backprop_tui.lesson.quiz import QUESTIONS
+
+    sigmoid = next(g for g in GALLERY if g.name == "sigmoid")
+    relu = next(g for g in GALLERY if g.name == "relu")
+    check = next(q for q in QUESTIONS if q.id == "health-sigmoid")
+    assert "σ′ factors alone" in sigmoid.note and "weights" in sigmoid.note
+    assert "factors alone shrink" in check.explanation and "weights" in check.explanation
+    assert "never recovers" not in relu.note and "layers before it can bring it back" in relu.note

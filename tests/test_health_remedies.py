@@ -6,6 +6,8 @@ the model; the screen must show exactly their words and numbers.
 
 from __future__ import annotations
 
+import pytest
+
 from backprop_tui.engine.names import CLIP_NORM
 from backprop_tui.models.health import DeepSetup, Remedies, deep_health
 from backprop_tui.renderables.numbers import format_number
@@ -157,3 +159,45 @@ async def test_remedy_keys_only_work_on_the_remedy_step_and_not_in_the_quiz():
             assert app.store.answers("Ada")["health-sigmoid"].last == letter
         answer = app.store.answers("Ada")["health-sigmoid"]
         assert answer.choice == "a" and not answer.correct and answer.attempts == 4
+
+
+@pytest.mark.parametrize("depth", [3, 5, 10, 20])
+def test_xavier_does_not_rescue_sigmoid_naive_weights_leave_its_first_layer_more(depth):
+    """The init note's claim about sigmoid, true of the engine at every depth the section offers."""
+    naive = deep_health(DeepSetup(depth, "sigmoid", "normal")).layers[0].magnitude
+    xavier = deep_health(DeepSetup(depth, "sigmoid", "xavier")).layers[0].magnitude
+    assert naive > xavier
+
+
+async def test_the_init_note_says_xavier_suits_tanh_and_not_sigmoid():
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await go_to(pilot, "remedies")
+        await press(pilot, "i")  # naive → Xavier, with sigmoid on the left
+        text = flat(app)
+        assert "Xavier's scale suits tanh" in text and "does not rescue sigmoid" in text
+        assert "steady through sigmoid" not in text
+        naive, xavier = nets()[0], nets(init="xavier")[0]
+        assert naive.layers[0].magnitude > xavier.layers[0].magnitude  # what the note says the left column shows
+
+
+@pytest.mark.parametrize("depth", [8, 10])
+def test_dead_relus_come_back_when_the_layers_below_them_train(depth):
+    """Section 6's dead-unit note: their own weights get exactly 0, yet training revives some."""
+    relu = deep_health(DeepSetup(depth, "relu", "he"))
+    later = deep_health(DeepSetup(depth, "relu", "he", optimizer="sgd"))
+    assert relu.dead > 0 and relu.dead_gradient == 0
+    assert not later.diverged and later.dead < relu.dead
+
+
+async def test_the_dead_note_says_what_is_stuck_and_what_is_not():
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await go_to(pilot, "dead")
+        await press(pilot, *["plus"] * 5)  # depth 10
+        relu = deep_health(DeepSetup(10, "relu", "he"))
+        later = deep_health(DeepSetup(10, "relu", "he", optimizer="sgd"))
+        text = flat(app)
+        assert "No step can move them" not in text and "no step changes those weights" in text
+        assert "not lost for good" in text
+        assert f"After {later.trained} SGD steps, {later.dead} are dead ({relu.dead} before)" in text

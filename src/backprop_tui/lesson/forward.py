@@ -36,15 +36,17 @@ GALLERY = (
         "Sigmoid  σ(z) = 1/(1 + e^−z)",
         "Squashes any input into (0, 1): smooth and easy to read as a probability. But its "
         "slope is never more than 0.25, so each sigmoid layer a gradient passes back through "
-        "multiplies it by σ′ ≤ 0.25. Ten such factors: less than a millionth is left.",
+        "multiplies it by a σ′ ≤ 0.25 (and by that layer's weights). Ten σ′ factors alone leave "
+        "at most a millionth.",
     ),
     GalleryEntry(
         "relu",
         "ReLU",
         "ReLU  max(0, z)",
         "Cheap, and its slope is exactly 1 for every positive input, so gradients pass "
-        "through undiminished. For negative inputs the slope is 0: a unit stuck there "
-        "(a dead ReLU) gets no gradient and never recovers.",
+        "through undiminished. For negative inputs the slope is 0: a unit stuck there for "
+        "every input (a dead ReLU) gets no gradient for its own weights; only changes in the "
+        "layers before it can bring it back.",
     ),
     GalleryEntry(
         "leaky_relu",

@@ -107,12 +107,16 @@ EXPLODE_DIVERGES = ". Trained with SGD at α = {lr} it diverges at step {step}."
 EXPLODE_TRAINS = ". Trained {steps} SGD steps at α = {lr}, its loss goes {before} → {after}."
 DEAD = (
     "{dead} of {units} ReLU units have z ≤ 0 for all the samples: they output 0, their slope is 0, and the "
-    "gradient reaching their weights is {reaching}. No step can move them. "
+    "gradient reaching their own weights is {reaching}, so no step changes those weights. "
 )
 """Bold."""
 EXACTLY_ZERO = "exactly 0"
 NONE_DEAD = "No ReLU unit of this {depth}-layer net is dead on the batch; press + to go deeper. "
-DEAD_LATER = "After {steps} SGD steps, {dead} are dead. "
+DEAD_LATER = (
+    "They are not lost for good: training moves the layers below them, which can lift their z above 0 again "
+    "(and push others under). After {steps} SGD steps, {dead} are dead ({before} before). "
+)
+DEAD_AFTER = "After {steps} SGD steps, {dead} are dead. "
 LEAKY_TRICKLE = (
     "In the Leaky ReLU net {negative} units are negative on every sample too, but their slope is 0.01, "
     "so a trickle of gradient still reaches them and none is dead."
@@ -159,8 +163,10 @@ TWIN_DIVERGED = " (SGD diverged at step {step})"
 TWIN_MOVED = " (SGD: {first} and {last})"
 NOTES = {
     "init": (
-        "The initial weights set every factor's size. Xavier keeps signals steady through sigmoid and tanh; "
-        "He is √2 larger because ReLU silences half its inputs; naive N(0, 1) ignores the layer width."
+        "The initial weights set every factor's size. Xavier's scale suits tanh, whose slope is 1 near 0. "
+        "It does not rescue sigmoid: σ′ is at most 0.25, so each layer still shrinks the gradient, and in a "
+        "sigmoid net the larger naive weights even leave the first layer more of it than Xavier does. "
+        "He is √2 larger than Xavier because ReLU silences half its inputs; naive N(0, 1) ignores the layer width."
     ),
     "residual": (
         "A skip adds each hidden layer's input to its output, so backward the gradient also takes the skip "

@@ -181,8 +181,9 @@ QUESTIONS: tuple[Question, ...] = (
             "Because it makes the loss larger.",
         ),
         "b",
-        "σ′(z) = σ(z)(1 − σ(z)) never exceeds 0.25. Passing back through ten sigmoid layers "
-        "multiplies the gradient by at most 0.25¹⁰ ≈ 0.000001, so the first layers barely learn.",
+        "σ′(z) = σ(z)(1 − σ(z)) never exceeds 0.25. On its way back through ten sigmoid layers, the σ′ "
+        "factors alone shrink the gradient by up to 0.25 per layer, 0.25¹⁰ ≈ 0.000001 in all (the weights "
+        "scale it too), so the first layers barely learn.",
     ),
 )
 """Every quick check, in lesson order."""

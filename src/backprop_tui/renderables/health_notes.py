@@ -126,7 +126,8 @@ def dead_note(relu: DeepHealth, leaky: DeepHealth, later: DeepHealth) -> Text:
     else:
         text.append(words.NONE_DEAD.format(depth=relu.setup.depth))
     if not later.diverged:
-        text.append(words.DEAD_LATER.format(steps=later.trained, dead=later.dead))
+        after = words.DEAD_LATER if relu.dead else words.DEAD_AFTER
+        text.append(after.format(steps=later.trained, dead=later.dead, before=relu.dead))
     text.append(words.LEAKY_TRICKLE.format(negative=leaky.negative_hidden))
     return text
 
