@@ -1,10 +1,11 @@
-"""The completion certificate: its code, its files, and when it is refused."""
+"""The completion certificate: what it states and signs, its files, and when it is refused."""
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
-import hashlib
 import io
+import json
 import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -14,19 +15,22 @@ from rich.console import Console
 
 from backprop_tui.lesson.quiz import QUESTIONS
 from backprop_tui.lesson.sections import SECTION_IDS
+from backprop_tui.progress import keys, signing
 from backprop_tui.progress.certificate import (
     Certificate,
     CertificateError,
+    facts_for,
     format_duration,
     render_certificate,
     safe_name,
-    verification_code,
+    served_directory,
     write_certificate,
 )
 from backprop_tui.progress.store import ProgressStore, Results, data_dir, open_store, results
 
 DAY = dt.date(2026, 3, 14)
-CODE = re.compile(r"^[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}$")
+SIGNATURE = re.compile(r"^[A-Za-z0-9+/]{86}==$")
+"""64 bytes of Ed25519 signature, in base64."""
 
 
 def complete_results(score: int = 8, seconds: float = 3900.0) -> Results:
@@ -54,30 +58,43 @@ def svg_text(path: Path) -> str:
     return "".join(root.itertext()).replace("\xa0", " ")
 
 
-# -- the code -----------------------------------------------------------------------------------
+def own_fingerprint() -> str:
+    return keys.fingerprint(keys.signing_key().public_key())
 
 
-def test_verification_code_is_a_hash_of_the_canonical_line():
-    code = verification_code("ada", "2026-03-14", 8, 9, 3900)
-    digest = hashlib.sha256(b"backprop-tui|v1|ada|2026-03-14|8/9|3900").hexdigest()[:12].upper()
-    assert code == f"{digest[:4]}-{digest[4:8]}-{digest[8:]}"
-    assert CODE.match(code)
-    assert verification_code("ada", "2026-03-14", 8, 9, 3900) == code
+# -- what it states and signs ----------------------------------------------------------------------
+
+
+def test_the_signed_statement_is_one_canonical_line_of_every_printed_fact():
+    facts = facts_for("Ada Lovelace", DAY, complete_results(), "SHA256:" + "A" * 43)
+    assert json.loads(facts.statement()) == [
+        "backprop-tui certificate v2", "Ada Lovelace", "2026-03-14", 8, len(QUESTIONS), 3900, 8, 8, "SHA256:" + "A" * 43,
+    ]
+    assert b"\n" not in facts.statement()
+    assert facts_for("Ada Lovelace", DAY, complete_results(seconds=3959.9), facts.signer) == facts  # the same minute
 
 
 @pytest.mark.parametrize(
     "change",
     [
-        ("bob", "2026-03-14", 8, 9, 3900),
-        ("Ada", "2026-03-14", 8, 9, 3900),
-        ("ada", "2026-03-15", 8, 9, 3900),
-        ("ada", "2026-03-14", 9, 9, 3900),
-        ("ada", "2026-03-14", 8, 10, 3900),
-        ("ada", "2026-03-14", 8, 9, 3960),
+        {"learner": "Ada Lovelace."},
+        {"date": DAY + dt.timedelta(days=1)},
+        {"results": complete_results(score=9)},
+        {"results": complete_results(seconds=3960.0)},
+        {"signer": "SHA256:" + "B" * 43},
     ],
+    ids=["name", "date", "score", "time", "signer"],
 )
-def test_verification_code_changes_with_every_fact(change):
-    assert verification_code(*change) != verification_code("ada", "2026-03-14", 8, 9, 3900)
+def test_every_fact_changes_the_signature(change):
+    key = keys.signing_key()
+    same = {"learner": "Ada Lovelace", "date": DAY, "results": complete_results(), "signer": own_fingerprint()}
+    original = signing.sign(facts_for(**same), key)
+    changed = facts_for(**(same | change))
+    if "signer" in change:
+        with pytest.raises(ValueError, match="another signer"):
+            signing.sign(changed, key)
+    else:
+        assert signing.sign(changed, key) != original
 
 
 @pytest.mark.parametrize(
@@ -88,27 +105,42 @@ def test_format_duration(seconds, text):
     assert format_duration(seconds) == text
 
 
+def test_names_are_printed_without_control_characters_and_long_ones_in_lines_that_fit():
+    assert signing.name_lines("  Ada\x1b[31m  \tLovelace\n") == ("Ada[31m Lovelace",)
+    assert signing.name_lines("\x00\x07") == signing.name_lines("\U0001f3fb") == ("learner",)  # nothing, or nothing visible
+    long = " ".join(["Wolfeschlegelsteinhausen"] * 5)
+    lines = signing.name_lines(long)
+    assert len(lines) == 3 and " ".join(lines) == long  # 24 letters a word: two words a line
+    assert all(len(line) <= signing.INNER_WIDTH and line == line.strip() for line in lines)
+    wide = "名" * 40  # 80 cells, no space: folded
+    assert signing.name_lines(wide) == ("名" * 33, "名" * 7)
+
+
 # -- the panel ------------------------------------------------------------------------------------
 
 
-def test_render_certificate_states_the_facts():
+def printed(learner: str, signature: str = "S" * 86 + "==") -> str:
     console = Console(width=72, file=io.StringIO(), record=True)
-    console.print(render_certificate("Ada Lovelace", DAY, complete_results()))
-    text = console.export_text()
+    console.print(render_certificate(facts_for(learner, DAY, complete_results(), "SHA256:" + "F" * 43), signature))
+    return console.export_text()
+
+
+def test_render_certificate_states_the_facts_the_signer_and_the_signature():
+    text = printed("Ada Lovelace")
     assert "backprop-tui · Certificate of completion" in text
     assert "Ada Lovelace" in text
-    assert "2026-03-14" in text
+    assert "Date: 2026-03-14" in text
     assert f"Quick checks: 8 of {len(QUESTIONS)} right on the first try" in text
     assert "Sections visited: 8 of 8" in text
     assert "Time spent: 1 h 05 min" in text
-    code = verification_code("Ada Lovelace", "2026-03-14", 8, len(QUESTIONS), 3900)
-    assert f"Verification code: {code}" in text
+    assert "Signed by: SHA256:" + "F" * 43 in text
+    assert "Signature (v2):" in text
+    assert "S" * 44 in text and "S" * 42 + "==" in text  # the signature in two lines that fit the panel
+    assert all(len(line) <= 72 for line in text.splitlines())
 
 
 def test_a_name_with_markup_is_printed_as_written():
-    console = Console(width=72, file=io.StringIO(), record=True)
-    console.print(render_certificate("[bold red]Eve[/]", DAY, complete_results()))
-    assert "[bold red]Eve[/]" in console.export_text()
+    assert "[bold red]Eve[/]" in printed("[bold red]Eve[/]")
 
 
 # -- the files ------------------------------------------------------------------------------------
@@ -119,16 +151,19 @@ def test_write_certificate_writes_svg_and_text_and_records_it(store, tmp_path):
     finished = complete_results()
     cert = write_certificate(store, learner, finished, today=DAY, directory=tmp_path)
     assert isinstance(cert, Certificate)
-    assert CODE.match(cert.code)
+    assert SIGNATURE.match(cert.code) and len(base64.b64decode(cert.code)) == 64
+    assert cert.signer == own_fingerprint()
     assert cert.issued == DAY
     assert cert.svg_path == tmp_path / f"certificate-{safe_name('Ada Lovelace')}.svg"
     assert cert.txt_path == tmp_path / f"certificate-{safe_name('Ada Lovelace')}.txt"
 
     shown = svg_text(cert.svg_path)  # parses as XML
-    assert learner in shown and cert.code in shown
+    assert learner in shown and cert.code[:44] in shown and cert.code[44:] in shown
     txt = cert.txt_path.read_text(encoding="utf-8")
-    assert learner in txt and cert.code in txt
-    assert "Time spent: 1 h 05 min" in txt
+    assert learner in txt and cert.code[:44] in txt and cert.code[44:] in txt
+    assert "Time spent: 1 h 05 min" in txt and f"Signed by: {cert.signer}" in txt
+    for path in (cert.txt_path, cert.svg_path):  # both read back as the facts signed
+        assert signing.verify(path) == facts_for(learner, DAY, finished, cert.signer)
 
     record = store.certificate(learner)
     assert record is not None
@@ -142,10 +177,10 @@ def test_default_directory_is_the_data_dir(store):
     assert cert.svg_path.is_file() and cert.txt_path.is_file()
 
 
-def test_same_day_same_results_same_code(store, tmp_path):
+def test_same_day_same_results_same_signature(store, tmp_path):
     first = write_certificate(store, "ada", complete_results(), today=DAY, directory=tmp_path)
     again = write_certificate(store, "ada", complete_results(seconds=3910.0), today=DAY, directory=tmp_path)
-    assert again.code == first.code  # a few more seconds: the same minute, the same certificate
+    assert again.code == first.code  # a few more seconds: the same minute, the same certificate (Ed25519 is deterministic)
     later = write_certificate(store, "ada", complete_results(), today=DAY + dt.timedelta(days=1), directory=tmp_path)
     assert later.code != first.code
     assert store.certificate("ada").code == later.code
@@ -160,7 +195,10 @@ def test_certificate_from_real_progress(store, tmp_path):
         store.record_answer("ada", q.id, q.answer, True)
     store.add_time("ada", 725.0)
     cert = write_certificate(store, "ada", results(store, "ada"), today=DAY, directory=tmp_path)
-    assert cert.code == verification_code("ada", "2026-03-14", len(QUESTIONS), len(QUESTIONS), 720)
+    facts = signing.verify(cert.txt_path)
+    assert (facts.name, facts.date, facts.score, facts.total, facts.seconds) == (
+        ("ada",), "2026-03-14", len(QUESTIONS), len(QUESTIONS), 720
+    )
     assert "Time spent: 12 min" in cert.txt_path.read_text(encoding="utf-8")
 
 
@@ -212,3 +250,34 @@ def test_an_in_memory_store_still_gets_a_certificate(tmp_path):
     with ProgressStore(None) as memory:
         cert = write_certificate(memory, "ada", complete_results(), today=DAY, directory=tmp_path)
         assert memory.certificate("ada").code == cert.code
+
+
+def test_a_long_name_is_signed_as_printed_and_checks(store, tmp_path):
+    name = " ".join(["Wolfeschlegelsteinhausenberger"] * 3)
+    cert = write_certificate(store, name, complete_results(), today=DAY, directory=tmp_path)
+    for path in (cert.txt_path, cert.svg_path):
+        assert signing.verify(path).display_name == name
+
+
+def test_it_is_signed_with_the_key_the_host_key_variable_names(store, tmp_path, monkeypatch):
+    chosen = tmp_path / "teacher_key"
+    teacher = keys.load_or_create(chosen)
+    monkeypatch.setenv(keys.HOST_KEY_ENV, str(chosen))
+    cert = write_certificate(store, "ada", complete_results(), today=DAY, directory=tmp_path)
+    assert cert.signer == keys.fingerprint(teacher.public_key())
+    assert not (data_dir() / keys.KEY_NAME).exists()  # the default key was neither used nor made
+    assert signing.verify(cert.txt_path).signer == cert.signer
+
+
+def test_an_unusable_key_is_a_one_line_certificate_error(store, tmp_path, monkeypatch):
+    monkeypatch.setenv(keys.HOST_KEY_ENV, str(tmp_path / "missing_key"))
+    with pytest.raises(CertificateError) as error:
+        write_certificate(store, "ada", complete_results(), today=DAY, directory=tmp_path / "out")
+    assert "\n" not in str(error.value) and "missing_key" in str(error.value)
+    assert not (tmp_path / "out").exists() and store.certificate("ada") is None
+
+
+def test_a_served_student_has_a_folder_of_their_own_in_the_data_directory():
+    assert served_directory("alice") == data_dir() / "certificates" / "alice"
+    assert served_directory("../bob").parent == data_dir() / "certificates"
+

@@ -1,9 +1,10 @@
-"""The completion certificate: a Rich panel, saved as SVG and plain text, with a verification code.
+"""The completion certificate: a Rich panel, saved as SVG and plain text, signed by the installation.
 
-The code is a hash of what the certificate states (name, date, score, time
-counted in whole minutes, as printed), so anyone holding the certificate can
-recompute it with :func:`verification_code`, and a changed line gives a
-different code.
+It states the learner's name, the date, the sections visited, the quick-check
+score and the time (in whole minutes), then the fingerprint of the
+installation's key and the Ed25519 signature of those facts
+(:mod:`~backprop_tui.progress.signing`), so ``backprop-tui verify FILE`` on the
+issuing installation tells a genuine certificate from a changed or made-up one.
 """
 
 from __future__ import annotations
@@ -20,14 +21,43 @@ from rich.console import Console, Group
 from rich.panel import Panel
 from rich.text import Text
 
+from backprop_tui.progress import keys
+from backprop_tui.progress.signing import (
+    CHECK_HINT,
+    COMPLETED,
+    INTRO,
+    SIGNATURE_LABEL,
+    TITLE,
+    WIDTH,
+    Facts,
+    counted_seconds,
+    format_duration,
+    name_lines,
+    printable_name,
+    sign,
+    signature_lines,
+)
 from backprop_tui.progress.store import ProgressStore, Results, data_dir
 
-TITLE = "backprop-tui · Certificate of completion"
-"""The panel's title (and the SVG's window title)."""
-WIDTH = 72
-"""Width of the certificate, in terminal cells."""
+__all__ = [
+    "TITLE",
+    "WIDTH",
+    "Certificate",
+    "CertificateError",
+    "counted_seconds",
+    "facts_for",
+    "format_duration",
+    "printable_name",
+    "render_certificate",
+    "safe_name",
+    "served_directory",
+    "write_certificate",
+]
+
 _NAME_LIMIT = 40
 """At most this many characters of the learner's name go into the file name."""
+SERVED_FOLDER = "certificates"
+"""Inside the data directory, the folder that holds a folder per served student."""
 
 
 class CertificateError(Exception):
@@ -39,72 +69,56 @@ class Certificate:
     """A certificate written to disk.
 
     Attributes:
-        code: the verification code, ``XXXX-XXXX-XXXX``.
+        code: the signature, base64 (88 characters): what the store records as its code.
+        signer: the fingerprint of the key that signed it (``SHA256:…``).
         svg_path: the picture of the certificate.
         txt_path: the same as plain text.
         issued: the date it states.
     """
 
     code: str
+    signer: str
     svg_path: Path
     txt_path: Path
     issued: dt.date
 
 
-def verification_code(learner: str, date_iso: str, score: int, total: int, seconds_int: int) -> str:
-    """The code for these facts: sha256 of a canonical line, 12 hex digits as ``XXXX-XXXX-XXXX``."""
-    canonical = f"backprop-tui|v1|{learner}|{date_iso}|{score}/{total}|{seconds_int}"
-    digest = hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:12].upper()
-    return "-".join(digest[i : i + 4] for i in range(0, 12, 4))
-
-
-def counted_seconds(seconds: float) -> int:
-    """Time spent as the certificate counts it: whole minutes, in seconds (what it prints)."""
-    return int(max(seconds, 0.0) // 60) * 60
-
-
-def format_duration(seconds: float) -> str:
-    """Time spent in words: ``12 min`` or ``1 h 05 min``."""
-    minutes = counted_seconds(seconds) // 60
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours} h {minutes:02d} min" if hours else f"{minutes} min"
-
-
-def printable_name(name: str) -> str:
-    """The name without control characters (it comes from a login or an SSH user name)."""
-    return "".join(ch for ch in name if ch.isprintable()).strip() or "learner"
-
-
-def certificate_code(learner: str, date: dt.date, results: Results) -> str:
-    """The verification code of ``learner``'s certificate dated ``date`` for ``results``.
-
-    It hashes the facts as the certificate prints them: the name without control
-    characters, and the time in whole minutes.
-    """
-    return verification_code(
-        printable_name(learner),
-        date.isoformat(),
-        results.score,
-        results.questions_total,
-        counted_seconds(results.seconds),
+def facts_for(learner: str, date: dt.date, results: Results, signer: str) -> Facts:
+    """What ``learner``'s certificate dated ``date`` for ``results`` states, to be signed by the key ``signer``."""
+    return Facts(
+        name=name_lines(learner),
+        date=date.isoformat(),
+        visited=len(results.visited),
+        sections=results.sections_total,
+        score=results.score,
+        total=results.questions_total,
+        seconds=counted_seconds(results.seconds),
+        signer=signer,
     )
 
 
-def render_certificate(learner: str, date: dt.date, results: Results) -> Panel:
-    """The certificate as a Rich panel (the name is plain text, never read as markup)."""
+def render_certificate(facts: Facts, signature: str) -> Panel:
+    """The certificate as a Rich panel: exactly the lines :func:`~backprop_tui.progress.signing.body_lines`
+    reads back, centred (the name is plain text, never read as markup)."""
+
+    def line(text: str, style: str = "") -> Align:
+        return Align.center(Text(text, style=style, no_wrap=True, overflow="ignore"))
+
+    signed_by = Text.assemble(("Signed by: ", "dim"), (facts.signer, "bold"), no_wrap=True, overflow="ignore")
     body = Group(
-        Align.center(Text("This certifies that")),
-        Align.center(Text(printable_name(learner), style="bold")),
-        Align.center(Text("has completed the backprop-tui lesson on backpropagation.")),
+        line(INTRO),
+        *(line(part, "bold") for part in facts.name),
+        line(COMPLETED),
         Text(),
-        Align.center(Text(f"Date: {date.isoformat()}")),
-        Align.center(Text(f"Sections visited: {len(results.visited)} of {results.sections_total}")),
-        Align.center(Text(f"Quick checks: {results.score} of {results.questions_total} right on the first try")),
-        Align.center(Text(f"Time spent: {format_duration(results.seconds)}")),
+        *(line(fact) for fact in facts.fact_lines()),
         Text(),
-        Align.center(Text(f"Verification code: {certificate_code(learner, date, results)}", style="bold")),
+        Align.center(signed_by),
+        line(SIGNATURE_LABEL, "dim"),
+        *(line(chunk, "bold") for chunk in signature_lines(signature)),
+        Text(),
+        line(CHECK_HINT, "dim"),
     )
-    return Panel(body, title=TITLE, border_style="green", padding=(1, 2))
+    return Panel(body, title=TITLE, border_style="green", padding=(1, 2), width=WIDTH)
 
 
 def safe_name(learner: str) -> str:
@@ -120,6 +134,11 @@ def safe_name(learner: str) -> str:
     return f"{cleaned or 'learner'}-{tag}"
 
 
+def served_directory(learner: str) -> Path:
+    """Where a served student's certificate is kept: their own folder in the server's data directory."""
+    return data_dir() / SERVED_FOLDER / safe_name(learner)
+
+
 def write_certificate(
     store: ProgressStore,
     learner: str,
@@ -127,25 +146,32 @@ def write_certificate(
     today: dt.date | None = None,
     directory: Path | None = None,
 ) -> Certificate:
-    """Write ``learner``'s certificate as SVG and text, record it in ``store``, and return it.
+    """Sign ``learner``'s certificate, write it as SVG and text, record it in ``store``, and return it.
 
     Files: ``certificate-<name>.svg`` and ``.txt`` in ``directory`` (default: the
-    data directory), replacing earlier ones. The same day and results give the same code.
+    data directory), replacing earlier ones. It is signed with the installation's
+    key (:func:`~backprop_tui.progress.keys.signing_key`); the same day, results
+    and key give the same signature.
 
     Raises:
         ValueError: the lesson is not complete yet.
-        CertificateError: the files could not be written (one line, for the learner).
+        CertificateError: the key can't be used or the files could not be written (one line, for the learner).
     """
     if not results.complete:
         raise ValueError("The certificate needs the whole lesson; still to do: " + ", ".join(results.missing))
     issued = today or dt.date.today()
-    code = certificate_code(learner, issued, results)
+    try:
+        key = keys.signing_key()
+    except keys.KeyFileError as error:
+        raise CertificateError(f"Couldn't sign the certificate: {error}.") from error
+    facts = facts_for(learner, issued, results, keys.fingerprint(key.public_key()))
+    signature = sign(facts, key)
     folder = Path(directory) if directory is not None else data_dir()
     stem = f"certificate-{safe_name(learner)}"
     svg_path, txt_path = folder / f"{stem}.svg", folder / f"{stem}.txt"
 
     console = Console(record=True, width=WIDTH, file=io.StringIO(), color_system="truecolor", force_terminal=True)
-    console.print(render_certificate(learner, issued, results))
+    console.print(render_certificate(facts, signature))
     text = console.export_text(clear=False)
     svg = console.export_svg(title=TITLE)
     try:
@@ -157,6 +183,6 @@ def write_certificate(
         raise CertificateError(f"Couldn't save the certificate in {folder}: {reason}.") from error
 
     store.save_certificate(
-        learner, code, svg_path, txt_path, results.score, results.questions_total, issued_at=issued
+        learner, signature, svg_path, txt_path, results.score, results.questions_total, issued_at=issued
     )
-    return Certificate(code=code, svg_path=svg_path, txt_path=txt_path, issued=issued)
+    return Certificate(code=signature, signer=facts.signer, svg_path=svg_path, txt_path=txt_path, issued=issued)
