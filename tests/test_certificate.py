@@ -281,3 +281,132 @@ def test_a_served_student_has_a_folder_of_their_own_in_the_data_directory():
     assert served_directory("alice") == data_dir() / "certificates" / "alice"
     assert served_directory("../bob").parent == data_dir() / "certificates"
 
+
+# -- the finish screen ---------------------------------------------------------------------------
+
+
+def finished_store(learner: str) -> ProgressStore:
+    store = ProgressStore()
+    for section in SECTION_IDS:
+        store.visit(learner, section)
+    for q in QUESTIONS:
+        store.record_answer(learner, q.id, q.answer, True)
+    store.add_time(learner, 725.0)
+    return store
+
+
+def certificate_shown(app) -> str:
+    """What the finish screen's certificate area says, as plain text (wide enough that no line wraps)."""
+    from textual.widgets import Static
+
+    widget = app.section_screen.query_one("#certificate", Static)
+    assert widget.display
+    console = Console(width=160, file=io.StringIO(), record=True, color_system=None)
+    console.print(widget.content, markup=False)
+    return console.export_text()
+
+
+def every_file(*roots: Path) -> set[Path]:
+    return {path for root in roots for path in root.rglob("*") if path.is_file()}
+
+
+async def test_a_served_student_sees_the_signed_certificate_and_it_stays_in_their_folder(tmp_path, monkeypatch):
+    from backprop_tui.app import BackpropApp
+
+    cwd = tmp_path / "cwd"
+    cwd.mkdir()
+    monkeypatch.chdir(cwd)
+    store = finished_store("alice")
+    app = BackpropApp(section="finish", learner="alice", store=store, served=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("n")
+        await pilot.pause()
+        record = store.certificate("alice")
+        assert record is not None
+        text = certificate_shown(app)
+        fingerprint = keys.fingerprint(keys.installation_public_key())
+        assert f"Key       {fingerprint}" in text and f"Signature\n{record.code}" in text  # whole, on a line of its own
+        assert "kept on the server" in text and "backprop-tui verify" in text
+        assert "This certifies that" in text and "Time spent: 12 min" in text  # the certificate itself
+        assert record.code[:44] in text and f"Signed by: {fingerprint}" in text
+        assert str(tmp_path) not in text and "Saved as" not in text  # no server paths
+
+        await pilot.press("c")  # signed again: the same folder, nothing new
+        await pilot.pause()
+        assert "Signature" in certificate_shown(app)
+
+    folder = data_dir() / "certificates" / "alice"
+    assert record.txt_path == folder / "certificate-alice.txt" and record.svg_path == folder / "certificate-alice.svg"
+    assert every_file(tmp_path) == {data_dir() / keys.KEY_NAME, record.txt_path, record.svg_path}
+    assert signing.verify(record.svg_path).display_name == "alice"
+
+
+async def test_a_served_certificate_is_signed_with_the_servers_host_key(tmp_path, monkeypatch):
+    from backprop_tui.app import BackpropApp
+
+    host_key = tmp_path / "etc" / "ssh_host_ed25519_key"
+    server = keys.load_or_create(host_key)
+    monkeypatch.setenv(keys.HOST_KEY_ENV, str(host_key))
+    store = finished_store("bob")
+    app = BackpropApp(section="finish", learner="bob", store=store, served=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("n")
+        await pilot.pause()
+        assert f"Key       {keys.fingerprint(server.public_key())}" in certificate_shown(app)
+        record = store.certificate("bob")
+    assert not (data_dir() / keys.KEY_NAME).exists()
+    assert signing.verify(record.txt_path).signer == keys.fingerprint(server.public_key())
+
+
+async def test_a_served_student_is_not_shown_a_file_from_outside_their_folder(tmp_path):
+    from backprop_tui.app import BackpropApp
+
+    store = finished_store("carol")
+    local = write_certificate(store, "carol", results(store, "carol"), directory=tmp_path / "elsewhere")
+    app = BackpropApp(section="finish", learner="carol", store=store, served=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("n")
+        await pilot.pause()
+        text = certificate_shown(app)
+        assert "can't be shown: it was not issued here" in text and local.code not in text
+        await pilot.press("c")
+        await pilot.pause()
+        assert store.certificate("carol").txt_path.parent == served_directory("carol")
+        assert local.code in certificate_shown(app)  # the same facts, key and day: the same signature
+
+
+async def test_a_local_learner_is_told_where_the_files_are_and_how_to_check_them(tmp_path):
+    from backprop_tui.app import BackpropApp
+
+    store = finished_store("dora")
+    app = BackpropApp(section="finish", learner="dora", store=store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("n")
+        await pilot.pause()
+        record = store.certificate("dora")
+        text = certificate_shown(app)
+        assert record.txt_path.parent == data_dir()
+        assert f"Signature\n{record.code}" in text and f"Saved as {record.svg_path}" in text
+        assert f"Check it with: backprop-tui verify {record.txt_path}" in text
+        assert "This certifies that" not in text  # the files hold the certificate; the screen says where
+
+
+async def test_a_certificate_from_before_signing_asks_for_a_new_one(tmp_path):
+    from backprop_tui.app import BackpropApp
+
+    store = finished_store("eve")
+    old = data_dir() / "certificate-eve.txt"
+    old.parent.mkdir(parents=True, exist_ok=True)
+    lines = ["This certifies that", "eve", "has completed the backprop-tui lesson on backpropagation.",
+             "Date: 2026-01-05", "Verification code: 1A2B-3C4D-5E6F"]  # as certificates were before signing
+    old.write_text("\n".join(["╭─ backprop-tui · Certificate of completion ─╮", *(f"│ {x} │" for x in lines), "╰──╯"]))
+    store.save_certificate("eve", "1A2B-3C4D-5E6F", old.with_suffix(".svg"), old, 9, 9, "2026-01-05")
+    app = BackpropApp(section="finish", learner="eve", store=store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("n")
+        await pilot.pause()
+        text = certificate_shown(app)
+        assert "can't be shown: signature missing" in text and "Press c to sign it again" in text
+        await pilot.press("c")
+        await pilot.pause()
+        assert signing.verify(old).display_name == "eve"

@@ -2,12 +2,22 @@
 
 The certificate is written the first time the results are shown with the
 whole lesson done (every section visited, every quick check answered); ``c``
-writes it again with the time spent so far.
+writes it again with the time spent so far. It is signed with the
+installation's key; the screen shows the signer's fingerprint and the whole
+signature.
+
+For a student of ``serve`` the files stay on the server, in the student's own
+folder of its data directory (where the teacher checks them with
+``backprop-tui verify``), and nothing is written anywhere else: the screen
+shows the whole certificate, its signature and the key's fingerprint instead
+of where the files went.
 """
 
 from __future__ import annotations
 
-from rich.console import Group
+from pathlib import Path
+
+from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -87,15 +97,10 @@ class FinishScreen(SectionScreen):
         sections = Text.assemble(("Sections      ", "bold"), f"{len(results.visited)} of {results.sections_total} visited")
         return Group(sections, grid, Text(""), score, time)
 
-    def certificate_text(self, results, record) -> Text:  # noqa: ANN001
-        """Where the certificate (a store record or a fresh one) is, or what is left to earn it."""
+    def certificate_text(self, results, record) -> RenderableType:  # noqa: ANN001
+        """The certificate (a store record or a fresh one) as issued, or what is left to earn it."""
         if record is not None and results.complete:
-            return Text.assemble(
-                ("Certificate", "bold reverse"), f"  verification code {record.code}\n",
-                "Saved as ", (str(record.svg_path), "bold"), "\n",
-                "and as text: ", str(record.txt_path), "\n",
-                ("Press c to write it again with your latest time.", "dim"),
-            )
+            return self.issued(record.txt_path, record.svg_path)
         missing = results.missing
         listed = ", ".join(missing[:MAX_MISSING])
         more = f", and {len(missing) - MAX_MISSING} more" if len(missing) > MAX_MISSING else ""
@@ -105,19 +110,65 @@ class FinishScreen(SectionScreen):
             listed + more + ".",
         )
 
+    def issued(self, txt_path: Path, svg_path: Path) -> RenderableType:
+        """The certificate in ``txt_path``, read back: its signer and signature, and where it is
+        (for a served student, where it is kept, and the whole certificate instead of paths)."""
+        from backprop_tui.progress.certificate import render_certificate, served_directory
+        from backprop_tui.progress.signing import NotValid, read_certificate
+
+        served = self.app.served
+        again = "Press c to sign it again with your latest time."
+        try:
+            if served and not inside(txt_path, served_directory(self.app.learner)):
+                raise NotValid("it was not issued here")
+            facts, signature = read_certificate(txt_path)
+        except NotValid as error:
+            return Text.assemble(("Certificate", "bold reverse"), f"  can't be shown: {error}\n", (again, "dim"))
+        whose = "the server's key" if served else "this installation's key"
+        head = Text.assemble(
+            ("Certificate", "bold reverse"), f"  signed by {whose}\n",
+            ("Key       ", "bold"), facts.signer, "\n",
+            ("Signature", "bold"), "\n",
+            signature,
+        )
+        if served:
+            where = Text.assemble(
+                "It is kept on the server, where your teacher can check it with backprop-tui verify; "
+                "the key's fingerprint is the one your SSH client showed when you first connected.\n",
+            )
+            return Group(head, where, render_certificate(facts, signature), Text(again, style="dim"))
+        return Text.assemble(
+            head, "\n",
+            "Saved as ", (str(svg_path), "bold"), "\n",
+            "and as text: ", str(txt_path), "\n",
+            "Check it with: backprop-tui verify ", str(txt_path), "\n",
+            (again, "dim"),
+        )
+
     def action_certificate(self) -> None:
-        """Write the certificate (SVG and text) and show where it went."""
-        from backprop_tui.progress.certificate import CertificateError, write_certificate
+        """Sign and write the certificate (SVG and text), then show it: a served student's stays in
+        their folder of the server's data directory, and nowhere else."""
+        from backprop_tui.progress.certificate import CertificateError, served_directory, write_certificate
 
         results = self.results()
         cert = self.query_one("#certificate", Static)
+        learner = self.app.learner
+        folder = served_directory(learner) if self.app.served else None
         try:
-            written = write_certificate(self.app.store, self.app.learner, results)
+            written = write_certificate(self.app.store, learner, results, directory=folder)
         except (CertificateError, ValueError) as error:  # both carry a sentence for the learner
             cert.update(Text(str(error), style="bold"))
             return
-        cert.update(self.certificate_text(results, written))
-        self.notify("Certificate saved.", timeout=4)
+        cert.update(self.issued(written.txt_path, written.svg_path))
+        self.notify("Certificate signed and kept on the server." if self.app.served else "Certificate saved.", timeout=4)
+
+
+def inside(path: Path, folder: Path) -> bool:
+    """``path`` is in ``folder`` once links are followed (a path that can't be resolved is not)."""
+    try:
+        return path.resolve().is_relative_to(folder.resolve())
+    except (OSError, RuntimeError):  # RuntimeError: a loop of symbolic links
+        return False
 
 
 def tick(key: int, title: str, done: bool) -> Text:
