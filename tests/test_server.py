@@ -90,6 +90,20 @@ async def test_a_session_draws_the_lesson_and_answers_keys(server: Server) -> No
         await amy.close()
 
 
+async def test_a_lone_escape_reaches_the_app(server: Server) -> None:
+    """The quiet driver sleeps until input, yet a lone ESC (no key after it) still arrives, after its timeout."""
+    rae = await student(server.port, "rae", password=PASSWORD)
+    try:
+        await rae.term.wait_text("Step 1 of")
+        rae.term.send("?")
+        await rae.term.wait_text("Keys on this screen")
+        rae.term.send("\x1b")
+        await until(lambda: "Keys on this screen" not in rae.term.text(), what="the help to close on escape")
+        assert "Step 1 of" in rae.term.text()
+    finally:
+        await rae.close()
+
+
 async def test_a_client_whose_input_has_ended_still_gets_the_lesson(server: Server) -> None:
     bo = await student(server.port, "bo", password=PASSWORD)
     try:

@@ -54,12 +54,12 @@ class Lessons:
 
     def _send(self, message: dict[str, object]) -> None:
         if self.gone:
-            raise SpawnerGone
+            raise SpawnerGone("the spawner has stopped")
         try:
             self.sock.send(json.dumps(message).encode())
         except OSError:
             self._lost()
-            raise SpawnerGone from None
+            raise SpawnerGone("the spawner has stopped") from None
 
     async def spawn(self, spec: SessionSpec, cols: int, rows: int, on_exit: Callable[[int], None]) -> tuple[int, int]:
         """A new lesson for ``spec``: its pid and its pty master (non-blocking, ours to close)."""
@@ -132,7 +132,7 @@ class Lessons:
             self._loop.remove_reader(self.sock.fileno())
         for future in self._waiting.values():
             if not future.done():
-                future.set_exception(SpawnerGone())
+                future.set_exception(SpawnerGone("the spawner has stopped"))
 
     def close(self, timeout: float = 10.0) -> int | None:
         """Close our end (the spawner ends every lesson and exits); wait for it. Its exit status, or None."""

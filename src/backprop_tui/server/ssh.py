@@ -23,7 +23,7 @@ from typing import Any
 import asyncssh
 
 from backprop_tui.parsing import student_name
-from backprop_tui.server import terminal
+from backprop_tui.server import fairness, terminal
 from backprop_tui.server.lessons import Lessons, SpawnerGone
 from backprop_tui.server.session import SessionSpec
 
@@ -65,6 +65,23 @@ class Classroom:
         """Runs the progress store's calls off the event loop: ``store(method_name, *args)``."""
         self.sessions: set[LessonSession] = set()
         self.closing = False
+        self._governor = fairness.Governor() if fairness.available() else None
+        self._governing: asyncio.TimerHandle | None = None
+        self._looked = time.monotonic()
+
+    def started(self, session: LessonSession) -> None:
+        """A lesson is running: keep an eye on its CPU use (once a second, while any lesson runs)."""
+        if self._governor is not None and self._governing is None:
+            self._looked = time.monotonic()
+            self._governing = asyncio.get_running_loop().call_later(fairness.INTERVAL, self._govern)
+
+    def _govern(self) -> None:
+        assert self._governor is not None
+        now = time.monotonic()
+        pids = {s.pid for s in self.sessions if s.pid is not None}
+        self._governor.look(pids, now - self._looked)
+        self._looked = now
+        self._governing = asyncio.get_running_loop().call_later(fairness.INTERVAL, self._govern) if pids else None
 
     def full(self) -> bool:
         return len(self.sessions) >= self.settings.max_sessions
@@ -254,11 +271,15 @@ class LessonSession(asyncssh.SSHServerSession[bytes]):
         if self.gone or self.ending:  # left (or the class ended) while the lesson was starting
             os.close(master)
             self.room.lessons.end(pid)
-            self._release()
+            self.room.sessions.discard(self)
+            if not self.gone and self.ending:
+                self.chan.write(terminal.line(self.ending))
+                self.chan.exit(0)
             return
         self.pid, self.master, self.started = pid, master, time.monotonic()
         self.room.log(f"connect {self.name} from {self.peer} (session {self.ident}, {len(self.room.sessions)} connected)")
         self.room.store("session_started", self.name, self.ident, pid)
+        self.room.started(self)
         self._resume_reading()
         if self._pending:
             self._flush_input()
