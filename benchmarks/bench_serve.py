@@ -118,7 +118,7 @@ async def run(n: int, args: argparse.Namespace) -> dict[str, object]:
         await asyncio.sleep(args.idle)
         used = (cpu_ticks(pids) - before) / TICK
         result["idle_cpu_pct"] = 100 * used / (time.monotonic() - t0)
-        if n >= 30:
+        if n >= 30 and args.presses > 0:
             result.update(await key_latency(students, server.process.pid, args))
         for s in students:
             s.conn.close()
@@ -191,7 +191,7 @@ def main() -> None:
     parser.add_argument("--driver", choices=("quiet", "stock"), default="quiet")
     parser.add_argument("--idle", type=float, default=10.0, help="seconds of idle CPU measurement (default: 10)")
     parser.add_argument("--trainers", type=int, default=5, help="students training in the playground meanwhile (default: 5)")
-    parser.add_argument("--presses", type=int, default=20, help="timed key presses per measuring student (default: 20)")
+    parser.add_argument("--presses", type=int, default=20, help="timed key presses per measuring student; 0: no key latency (default: 20)")
     args = parser.parse_args()
     print(f"spawn={args.spawn} driver={args.driver} cpus={os.cpu_count()} python={sys.version.split()[0]}")
     for n in (int(x) for x in args.sessions.split(",")):

@@ -151,6 +151,26 @@ async def test_two_students_keep_their_own_place_and_resume(server: Server) -> N
         await again.close()
 
 
+async def test_two_connections_under_one_name_lose_nothing(server: Server) -> None:
+    one = await student(server.port, "twin", password=PASSWORD)
+    two = await student(server.port, "twin", password=PASSWORD)
+    try:
+        await one.term.wait_text("Step 1 of")
+        await two.term.wait_text("Step 1 of")
+        one.term.send("2")
+        two.term.send("3")
+        await one.term.wait_text("2/8 · The chain rule")
+        await two.term.wait_text("3/8 · Forward pass")
+    finally:
+        await one.close()
+        await two.close()
+    store = ProgressStore(server.home / "progress.sqlite3")
+    try:
+        await until(lambda: {"intro", "chain-rule", "forward"} <= store.visited("twin"), what="both sessions' visits saved")
+    finally:
+        store.close()
+
+
 async def test_random_bytes_and_garbage_do_not_crash_anything(server: Server) -> None:
     eve = await student(server.port, "eve", password=PASSWORD)
     try:
