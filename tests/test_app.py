@@ -178,7 +178,7 @@ async def test_intro_chain_forward_then_backward_from_the_engine():
         text = shown(app).replace("\u2212", "-")
         for name in ("f", "g", "h", "x"):
             assert f"{grads[name]:.2f}" in text, name
-        assert f"dL/dx = dL/dh · ∂h/∂x = {grads['h']:.2f} × {chain.nodes[0].dfn(2.0):.2f} = {grads['x']:.2f}" in text
+        assert f"dL/dx = dL/dh · dh/dx = {grads['h']:.2f} × {chain.nodes[0].dfn(2.0):.2f} = {grads['x']:.2f}" in text
 
 
 async def test_chain_rule_explorer_keys_change_x_from_the_engine():
@@ -515,3 +515,25 @@ def test_the_sigmoid_bound_is_said_of_the_sigma_prime_factors_only():
     assert "σ′ factors alone" in sigmoid.note and "weights" in sigmoid.note
     assert "factors alone shrink" in check.explanation and "weights" in check.explanation
     assert "never recovers" not in relu.note and "layers before it can bring it back" in relu.note
+
+
+async def test_partial_derivatives_wear_a_curly_d_and_one_input_slopes_a_plain_d():
+    """∂ where the function has several inputs (the loss of many weights, f(x, y)); d along a one-input chain."""
+    app = make_app(section="intro")
+    async with app.run_test(size=SIZE) as pilot:
+        app.section_screen.go_to_step("problem")
+        await pilot.pause()
+        text = " ".join(shown(app).split())
+        assert "∂L/∂W" in text and 'written with ∂ (a "partial" derivative)' in text
+        app.section_screen.go_to_step("backward-L")
+        await pilot.pause()
+        assert "written ∂" not in shown(app) and "(dh/dx for h after x)" in shown(app)
+        await pilot.press("2")
+        app.section_screen.go_to_step("paths")
+        await pilot.pause()
+        text = " ".join(shown(app).split())
+        assert "z = f(x, y) = x·y" in text and "∂f/∂x = y is how f moves when only x moves" in text
+        await pilot.press("4")
+        app.section_screen.go_to_step("w11")
+        await pilot.pause()
+        assert "∂L/∂w11 = ∂L/∂z1 · x1" in shown(app) and "dL/d" not in shown(app)

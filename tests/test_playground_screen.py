@@ -280,7 +280,7 @@ async def test_s_takes_one_step_and_shows_its_gradients():
             assert f"{h.status.label.ljust(4)} {format_number(h.magnitude)}" in text
         assert "no step yet" not in text
         await pilot.press("g")  # the drawing shows this step's gradients
-        assert "Gradients dL/dW" in shown(app)
+        assert "Gradients ∂L/∂W" in shown(app)
         await pilot.press("g")
         assert "Weights" in shown(app)
 

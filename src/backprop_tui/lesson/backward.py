@@ -1,4 +1,4 @@
-"""Section 4's words: the answer box (reading what a learner typed for dL/dw11, naming the factor a
+"""Section 4's words: the answer box (reading what a learner typed for ∂L/∂w11, naming the factor a
 wrong answer missed) and what the "keep training" run did."""
 
 from __future__ import annotations
@@ -32,22 +32,22 @@ def close_to(value: float, want: float) -> bool:
 
 
 def hint(value: float, walk: Walk) -> str:
-    """Which chain-rule factor the answer ``value`` for dL/dw11 seems to have missed."""
+    """Which chain-rule factor the answer ``value`` for ∂L/∂w11 seems to have missed."""
     x1 = walk.x[0]
     mistakes = (
         (walk.dL_da1[0] * x1, "You left out σ′(z): the gradient must pass through the sigmoid, "
          f"a(1 − a) = {format_number(walk.sigma_prime[0])}."),
         (walk.dL_dz1[0], "Almost: now multiply by the input x1 = "
          f"{format_number(x1, 2)} that w11 scales."),
-        (-walk.grads["w11"], "The size is right but the sign is flipped: dL/dŷ is negative."),
+        (-walk.grads["w11"], "The size is right but the sign is flipped: ∂L/∂ŷ is negative."),
         (walk.dL_dy * x1, "Missing two factors: v1 (from ŷ back to h1) and σ′(z) (through the sigmoid)."),
         (walk.dL_dz1[0] * walk.x[1], "That is w21's gradient: w11 scales x1, not x2."),
-        (walk.dL_dy * walk.params["v1"], "That is dL/da for h1; continue through σ′(z) and then x1."),
+        (walk.dL_dy * walk.params["v1"], "That is ∂L/∂a for h1; continue through σ′(z) and then x1."),
     )
     for wrong, message in mistakes:
         if close_to(value, wrong):
             return message
-    return "Not yet. Build it from the chain: dL/dw11 = dL/dŷ · v1 · σ′(z) · x1."
+    return "Not yet. Build it from the chain: ∂L/∂w11 = ∂L/∂ŷ · v1 · σ′(z) · x1."
 
 
 TRAIN_KEYS = "   t: 10 more steps   r: start again   +/-: another α (starts again)"

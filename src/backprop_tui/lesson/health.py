@@ -37,7 +37,7 @@ the slopes alone can shrink a gradient to {peak}^{n} = {product}.
 
 The next steps measure real deep nets on one batch: {samples} samples \
 of {inputs} random inputs with {outputs} random targets each, hidden \
-layers of {width} neurons. Each bar is a layer's mean |dL/dW| on a log \
+layers of {width} neurons. Each bar is a layer's mean |∂L/∂W| on a log \
 scale, the output layer on top (backprop starts there), layer 1 at the \
 bottom. The word is the gradient's health: OK for 0.1 to 0.5; Warn for \
 0.01 to 0.1 or 0.5 to 1; Bad below 0.01 or above 1."""
@@ -69,7 +69,7 @@ DIVERGED = "diverged"
 HIDDEN = "layers {first}–{last}: "
 HIDDEN_SLOPES = "σ′ {low} to {high}"
 HIDDEN_RANGE = "{low} to {high}"
-KEPT_SUMMARY = "kept: a layer's |dL/dW| ÷ the one above's"
+KEPT_SUMMARY = "kept: a layer's |∂L/∂W| ÷ the one above's"
 TRAINED_SUMMARY = "{optimizer}, loss {before} → {after}"
 DIVERGED_SUMMARY = "{optimizer} diverged at step {step}"
 CLIPPED = "; norm {norm} clipped to {used}"

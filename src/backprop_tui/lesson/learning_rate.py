@@ -7,10 +7,10 @@ and the thresholds in :mod:`backprop_tui.engine.names`.
 from __future__ import annotations
 
 WHAT_ALPHA_DOES = """\
-Backprop hands every weight its slope dL/dW: which way the loss rises, and \
+Backprop hands every weight its slope ∂L/∂W: which way the loss rises, and \
 how steeply. Training then steps the other way:
 
-    W ← W − α · dL/dW
+    W ← W − α · ∂L/∂W
 
 The learning rate α decides how far each step goes. The slope is measured \
 only at the point where the weights stand, and every step trusts it for its \

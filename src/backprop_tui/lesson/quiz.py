@@ -56,7 +56,7 @@ QUESTIONS: tuple[Question, ...] = (
     Question(
         "intro-gradient",
         "intro",
-        "For one weight w, what does dL/dw tell you?",
+        "For one weight w, what does ∂L/∂w tell you?",
         (
             "The value w should have at the end of training.",
             "How much the loss changes, and in which direction, when w is nudged.",
@@ -64,7 +64,7 @@ QUESTIONS: tuple[Question, ...] = (
             "Which input is the most important.",
         ),
         "b",
-        "dL/dw is a slope: positive means raising w raises the loss (so lower it), negative means "
+        "∂L/∂w is a slope: positive means raising w raises the loss (so lower it), negative means "
         "raising w lowers the loss. Its size says how strongly w matters right now.",
     ),
     Question(
@@ -123,13 +123,13 @@ QUESTIONS: tuple[Question, ...] = (
             "The learning rate is too small.",
         ),
         "b",
-        "The gradient measures sensitivity: a large |dL/dw| means the loss reacts strongly to w, "
-        "so W ← W − α·dL/dW moves it further than a weight with a small gradient.",
+        "The gradient measures sensitivity: a large |∂L/∂w| means the loss reacts strongly to w, "
+        "so W ← W − α·∂L/∂W moves it further than a weight with a small gradient.",
     ),
     Question(
         "backward-sign",
         "backward",
-        "A weight's gradient dL/dw is −0.10. What does the update W ← W − α·dL/dW do to it?",
+        "A weight's gradient ∂L/∂w is −0.10. What does the update W ← W − α·∂L/∂W do to it?",
         (
             "It lowers the weight: the gradient is negative, so the weight is to blame.",
             "It raises the weight: increasing it would lower the loss, so it is praised.",

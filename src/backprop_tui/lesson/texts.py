@@ -43,6 +43,11 @@ The gradient tells us which way is uphill for the loss. Stepping the other \
 way, a little at a time, lowers it. α (the learning rate) sets the size of \
 each step.
 
+The loss depends on every weight at once, so its slope for one weight is \
+written with ∂ (a "partial" derivative): ∂L/∂W is how L changes when only W \
+moves and everything else stays put. Where a quantity depends on just one \
+input, as along the chain below, the slope is written with a plain d.
+
 Next, a chain of four small functions shows how gradients are found: first \
 the values flow forward, then the derivatives flow back."""
 
@@ -82,7 +87,11 @@ PATHS_NOTE = """\
 In a network a value usually reaches the loss along several paths: a weight \
 feeds a neuron whose output goes to every neuron of the next layer. The \
 chain rule then adds one product per path. Backprop keeps adding these \
-contributions as it sweeps back, so every path is counted once."""
+contributions as it sweeps back, so every path is counted once.
+
+Here f takes two inputs, x and y, so its slopes are partial: ∂f/∂x = y is \
+how f moves when only x moves, y held still, and ∂f/∂y = x likewise. z \
+itself depends on x alone (through both paths), so its slope is dz/dx."""
 
 # -- section forward -----------------------------------------------------
 
@@ -109,7 +118,7 @@ it multiplies in one local derivative and adds up the paths that meet. When it \
 reaches a weight, the product is that weight's gradient: how much the loss \
 would change if the weight changed.
 
-A step of W ← W − α·dL/dW against the gradient lowers the loss. Repeat it \
+A step of W ← W − α·∂L/∂W against the gradient lowers the loss. Repeat it \
 millions of times and a network learns. When gradients shrink or blow up on \
 the way back, learning stalls, and that is what good initialisation, ReLU-like \
 activations, skip connections, clipping and adaptive optimisers are for."""

@@ -57,7 +57,7 @@ def param_table(walk: Walk, shown: frozenset[str], focus: frozenset[str]) -> Tab
             return Text("·", style="dim")
         return Text(format_number(walk.grads[n]), style="bold reverse" if n in focus else "bold")
 
-    table.add_row("dL/d·", *(gradient(n) for n in PARAMS))
+    table.add_row("∂L/∂·", *(gradient(n) for n in PARAMS))
     return table
 
 

@@ -132,7 +132,7 @@ def readout(run: Run) -> Text:
 def drawing(run: Run, view: str) -> Group:
     """The weights (``view`` ``weights``) or the last step's gradients, one glyph each, with the legend."""
     arrays = list(run.weights) if view == "weights" else list(run.grads)
-    name = "Weights" if view == "weights" else "Gradients dL/dW"
+    name = "Weights" if view == "weights" else "Gradients ∂L/∂W"
     title = Text.assemble((name, "bold"), "  ", (LEGEND[view], "dim"))
     if not arrays:
         return Group(title, Text("Take a step (s) to see its gradients; g goes back to the weights.", style="dim"))
@@ -161,7 +161,7 @@ def layer_table(run: Run, view: str, width: int, histograms: bool) -> Text:
     if histograms:
         text.append(("W −┊+" if view == "weights" else "dW −┊+").ljust(HISTOGRAM_WIDTH), style="dim")
     text.append("history"[:spark_w].ljust(spark_w), style="dim")
-    text.append(" |dL/dW| of the last step", style="dim")
+    text.append(" |∂L/∂W| of the last step", style="dim")
     health = {h.layer: h for h in run.health}
     arrays = list(run.weights) if view == "weights" or not run.grads else list(run.grads)
     for l, name in enumerate(names, start=1):

@@ -59,20 +59,20 @@ def _f(id: str, label: str, kind: str, name: str = "", focus: str = "", reveals:
 
 FACTORS: tuple[Factor, ...] = (
     _f("network", "The network", "network", focus="L"),
-    _f("dy", "dL/dŷ", "dy", focus="y L t"),
-    _f("v1", "dL/dv1", "v", "v1", "v1 h1 y", ("v1",)),
-    _f("v2", "dL/dv2", "v", "v2", "v2 h2 y", ("v2",)),
-    _f("bo", "dL/dbo", "bo", "bo", "y", ("bo",)),
-    _f("da-h1", "dL/da for h1", "da", "h1", "h1 v1"),
-    _f("da-h2", "dL/da for h2", "da", "h2", "h2 v2"),
-    _f("your-turn", "Your turn: dL/dw11", "turn", "w11", "w11 x1 h1"),
-    _f("dz-h1", "dL/dz for h1: σ′", "dz", "h1", "h1"),
-    _f("dz-h2", "dL/dz for h2: σ′", "dz", "h2", "h2"),
-    _f("w11", "dL/dw11", "w", "w11", "w11 x1 h1", ("w11",)),
-    _f("w21", "dL/dw21", "w", "w21", "w21 x2 h1", ("w21",)),
-    _f("w12", "dL/dw12", "w", "w12", "w12 x1 h2", ("w12",)),
-    _f("w22", "dL/dw22", "w", "w22", "w22 x2 h2", ("w22",)),
-    _f("bh", "dL/dbh1, dL/dbh2", "bh", focus="h1 h2", reveals=("bh1", "bh2")),
+    _f("dy", "∂L/∂ŷ", "dy", focus="y L t"),
+    _f("v1", "∂L/∂v1", "v", "v1", "v1 h1 y", ("v1",)),
+    _f("v2", "∂L/∂v2", "v", "v2", "v2 h2 y", ("v2",)),
+    _f("bo", "∂L/∂bo", "bo", "bo", "y", ("bo",)),
+    _f("da-h1", "∂L/∂a for h1", "da", "h1", "h1 v1"),
+    _f("da-h2", "∂L/∂a for h2", "da", "h2", "h2 v2"),
+    _f("your-turn", "Your turn: ∂L/∂w11", "turn", "w11", "w11 x1 h1"),
+    _f("dz-h1", "∂L/∂z for h1: σ′", "dz", "h1", "h1"),
+    _f("dz-h2", "∂L/∂z for h2: σ′", "dz", "h2", "h2"),
+    _f("w11", "∂L/∂w11", "w", "w11", "w11 x1 h1", ("w11",)),
+    _f("w21", "∂L/∂w21", "w", "w21", "w21 x2 h1", ("w21",)),
+    _f("w12", "∂L/∂w12", "w", "w12", "w12 x1 h2", ("w12",)),
+    _f("w22", "∂L/∂w22", "w", "w22", "w22 x2 h2", ("w22",)),
+    _f("bh", "∂L/∂bh1, ∂L/∂bh2", "bh", focus="h1 h2", reveals=("bh1", "bh2")),
     _f("bars", "Blamed or praised", "bars"),
     _f("update", "The update", "update", focus="L"),
     _f("train", "Keep training", "train", focus="L"),
@@ -131,7 +131,7 @@ class BackwardScreen(SectionScreen):
         yield Static(id="params")
         yield Static(id="work", classes="prose")
         yield LossChart(id="chart", classes="prose")
-        yield Input(placeholder="dL/dw11 = ?  (type a number, then enter)", id="answer")
+        yield Input(placeholder="∂L/∂w11 = ?  (type a number, then enter)", id="answer")
         yield Static(id="feedback", classes="prose")
 
     # -- keys --------------------------------------------------------------------------------------
@@ -176,7 +176,7 @@ class BackwardScreen(SectionScreen):
         self.set_focus(None)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        """Check the learner's dL/dw11."""
+        """Check the learner's ∂L/∂w11."""
         event.stop()
         parsed = parse_answer(event.value)
         want = self.walk.grads["w11"]
@@ -186,7 +186,7 @@ class BackwardScreen(SectionScreen):
             self.answered_right = True
             self.answer_message = Text.assemble(
                 ("✓ Right: ", style("right", bold=True)),
-                f"dL/dw11 = {format_number(want)}. You just did backprop by hand. Press n to see it worked out.",
+                f"∂L/∂w11 = {format_number(want)}. You just did backprop by hand. Press n to see it worked out.",
             )
             self.set_focus(None)
         else:
@@ -244,43 +244,43 @@ class BackwardScreen(SectionScreen):
                 "to every weight's share of the blame."
             )
         if kind == "dy":
-            return formula("dL/dŷ = ŷ − target", f"{f(w.y)} − {f(w.target)}", w.dL_dy,
+            return formula("∂L/∂ŷ = ŷ − target", f"{f(w.y)} − {f(w.target)}", w.dL_dy,
                            "From L = ½(ŷ − t)². Negative: a larger ŷ would lower the loss.")
         if kind == "v":
             return Group(
-                formula(f"dL/d{name} = dL/dŷ · a{j + 1}", f"{f(w.dL_dy)} × {f(w.a1[j])}", g[name],
+                formula(f"∂L/∂{name} = ∂L/∂ŷ · a{j + 1}", f"{f(w.dL_dy)} × {f(w.a1[j])}", g[name],
                         f"ŷ = a1·v1 + a2·v2 + bo, so ŷ moves by a{j + 1} for each unit of {name}."),
                 self.bar(name),
             )
         if kind == "bo":
-            return Group(formula("dL/dbo = dL/dŷ · 1", f"{f(w.dL_dy)} × 1", g["bo"],
+            return Group(formula("∂L/∂bo = ∂L/∂ŷ · 1", f"{f(w.dL_dy)} × 1", g["bo"],
                                  "A bias is a weight whose input is always 1."), self.bar("bo"))
         if kind == "da":
             v = f"v{j + 1}"
-            return formula(f"dL/da{j + 1} = dL/dŷ · {v}", f"{f(w.dL_dy)} × {f(w.params[v])}", w.dL_da1[j],
+            return formula(f"∂L/∂a{j + 1} = ∂L/∂ŷ · {v}", f"{f(w.dL_dy)} × {f(w.params[v])}", w.dL_da1[j],
                            f"How the loss would move if h{j + 1}'s output moved: the blame passes back along {v}.")
         if kind == "turn":
             return Text.assemble(
                 ("Your turn. ", "bold"),
-                "w11 joins x1 to h1, whose output is a1 = σ(z1). What is dL/dw11?\n",
-                (f"You know: x1 = {f(w.x[0], 2)},  a1 = {f(w.a1[0])},  dL/da1 = {f(w.dL_da1[0])}.", "dim"),
+                "w11 joins x1 to h1, whose output is a1 = σ(z1). What is ∂L/∂w11?\n",
+                (f"You know: x1 = {f(w.x[0], 2)},  a1 = {f(w.a1[0])},  ∂L/∂a1 = {f(w.dL_da1[0])}.", "dim"),
             )
         if kind == "dz":
             return formula(
-                f"dL/dz{j + 1} = dL/da{j + 1} · σ′(z{j + 1}),  σ′ = a(1 − a) = {f(w.sigma_prime[j])}",
+                f"∂L/∂z{j + 1} = ∂L/∂a{j + 1} · σ′(z{j + 1}),  σ′ = a(1 − a) = {f(w.sigma_prime[j])}",
                 f"{f(w.dL_da1[j])} × {f(w.sigma_prime[j])}", w.dL_dz1[j],
                 "Through a sigmoid the gradient is multiplied by σ′, which is never above 0.25.",
             )
         if kind == "w":
             i, k = int(name[1]) - 1, int(name[2]) - 1
             return Group(
-                formula(f"dL/d{name} = dL/dz{k + 1} · x{i + 1}", f"{f(w.dL_dz1[k])} × {f(w.x[i], 2)}", g[name],
+                formula(f"∂L/∂{name} = ∂L/∂z{k + 1} · x{i + 1}", f"{f(w.dL_dz1[k])} × {f(w.x[i], 2)}", g[name],
                         f"{name} scales x{i + 1} on its way into h{k + 1}."),
                 self.bar(name),
             )
         if kind == "bh":
             return Group(
-                formula("dL/dbh = dL/dz  (a bias's input is 1)", f"{f(w.dL_dz1[0])}, {f(w.dL_dz1[1])}", None,
+                formula("∂L/∂bh = ∂L/∂z  (a bias's input is 1)", f"{f(w.dL_dz1[0])}, {f(w.dL_dz1[1])}", None,
                         "Every parameter now has its gradient."),
                 self.bar("bh1"), self.bar("bh2"),
             )
@@ -314,7 +314,7 @@ class BackwardScreen(SectionScreen):
         for name in PARAMS:
             table.add_column(name, justify="right", no_wrap=True)
         table.add_row("old", *(f(self.walk.params[n]) for n in PARAMS))
-        table.add_row("dL/d·", *(f(self.walk.grads[n]) for n in PARAMS))
+        table.add_row("∂L/∂·", *(f(self.walk.grads[n]) for n in PARAMS))
         table.add_row("new", *(f(u.new[n]) for n in PARAMS))
         change = "lower" if u.loss_after < u.loss_before else "higher"
         loss = Text.assemble(
@@ -326,7 +326,7 @@ class BackwardScreen(SectionScreen):
             loss.append("  The step was so large the numbers ran away: the run diverged.", style="bold")
         elif change == "higher":
             loss.append("  α is too large here: the step jumped past the minimum.")
-        return Group(Text("Every parameter takes a step against its gradient: new = old − α × dL/d·"), table, Text(""), loss)
+        return Group(Text("Every parameter takes a step against its gradient: new = old − α × ∂L/∂·"), table, Text(""), loss)
 
     def show_training(self) -> None:
         """The loss over the steps trained so far, and what the run did."""

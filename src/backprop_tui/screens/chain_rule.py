@@ -79,7 +79,7 @@ class ChainRuleScreen(SectionScreen):
 
     def draw_paths(self) -> None:
         """The two-path example."""
-        self.put(Group(Text("Many paths: z = x·y where y = x²", style="bold"), KEYS), PATHS_NOTE, self.paths())
+        self.put(Group(Text("Many paths: z = f(x, y) = x·y, where y = x²", style="bold"), KEYS), PATHS_NOTE, self.paths())
 
     def explorer(self) -> Group:
         """x → u → y with both local slopes and their product."""

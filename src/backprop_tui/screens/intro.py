@@ -105,8 +105,8 @@ class IntroScreen(SectionScreen):
     def problem() -> Group:
         """The learning problem as two lines to remember."""
         return Group(
-            Text.assemble(("  Find    ", "bold"), "dL/dW", ("   how the loss changes with each weight", "dim")),
-            Text.assemble(("  Update  ", "bold"), "W ← W − α·dL/dW", ("   a small step downhill", "dim")),
+            Text.assemble(("  Find    ", "bold"), "∂L/∂W", ("   how the loss changes with each weight", "dim")),
+            Text.assemble(("  Update  ", "bold"), "W ← W − α·∂L/∂W", ("   a small step downhill", "dim")),
         )
 
     def diagram(self, step: int) -> ChainDiagram:
@@ -158,12 +158,12 @@ class IntroScreen(SectionScreen):
             return Text.assemble(
                 ("dL/dL = 1", "bold"),
                 "   the loss changes one-for-one with itself: the backward pass starts here.\n\n"
-                "Each step back multiplies in one local slope (written ∂): how much the next box "
-                "moves when this one moves. dL/d· is the product so far.",
+                "Each step back multiplies in one local slope: how much the next box moves when "
+                "this one moves (dh/dx for h after x). dL/d· is the product so far.",
             )
         node = self.chain.nodes[back.index]  # the box after this one: its derivative is the local
         nxt = self.forward_events[back.index + 1].name
-        local = partial(node.derivative)
+        local = node.derivative.split(" = ", 1)[0]
         rule = node.derivative.split(" = ", 1)[1]
         text = Text.assemble(
             ("local slope  ", "dim"), (f"{local} = {rule}", "bold"),
@@ -213,12 +213,6 @@ def share(part: float, whole: float) -> str:
         return "0 times"
     n = round(whole / part)
     return f"1/{n}" if n > 1 else "about"
-
-
-def partial(derivative: str) -> str:
-    """The local slope's name in ∂ notation (``dh/dx = 2x`` → ``∂h/∂x``), apart from the accumulated dL/d·."""
-    top, _, bottom = derivative.split(" = ", 1)[0].partition("/")
-    return f"∂{top[1:]}/∂{bottom[1:]}"
 
 
 def _is_number(text: str) -> bool:
