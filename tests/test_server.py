@@ -312,6 +312,28 @@ async def test_a_disconnect_leaves_no_process_behind(server: Server) -> None:
     await until(lambda: "disconnect mo" in server.log(), what="the disconnect logged")
 
 
+async def test_a_crashed_lesson_touches_nobody_else(server: Server) -> None:
+    spawner = set(descendants(server.process.pid))
+    sal = await student(server.port, "sal", password=PASSWORD)
+    await sal.term.wait_text("Step 1 of")
+    sal_lesson = set(descendants(server.process.pid)) - spawner
+    tim = await student(server.port, "tim", password=PASSWORD)
+    try:
+        await tim.term.wait_text("Step 1 of")
+        (pid,) = sal_lesson
+        os.kill(pid, signal.SIGKILL)
+        await asyncio.wait_for(sal.term.closed.wait(), 10)
+        received = sal.term.received()
+        said = received.rindex("stopped unexpectedly")
+        assert "\x1b[?1049l" in received[said - 200 : said]  # the terminal put back, as the lesson could not
+        tim.term.send("n")
+        await tim.term.wait_text("Step 2 of")
+        assert "ended with status -9" in server.log()
+    finally:
+        await tim.close()
+        await sal.close()
+
+
 def test_serve_refuses_to_start_without_a_way_to_sign_in(tmp_path: Path) -> None:
     def serve(*options: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(

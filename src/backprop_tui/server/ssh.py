@@ -200,6 +200,9 @@ class LessonSession(asyncssh.SSHServerSession[bytes]):
         self._paused = False
         self._idle_timer: asyncio.TimerHandle | None = None
         self._exited: asyncio.Event = asyncio.Event()
+        self._goodbye: asyncio.Future[None] | None = None
+        self.status: int | None = None
+        """The lesson's exit status (negative: the signal that ended it), once the spawner has reaped it."""
         self._released = False
 
     # -- the channel ------------------------------------------------------------------
@@ -361,6 +364,7 @@ class LessonSession(asyncssh.SSHServerSession[bytes]):
 
     def _lesson_exited(self, status: int) -> None:
         """The spawner reaped the lesson (the pty may still hold output: that is read to its end first)."""
+        self.status = status
         if status not in (0, -signal.SIGTERM, -signal.SIGHUP):
             self.room.log(f"lesson of {self.name} (session {self.ident}) ended with status {status}")
         self._exited.set()
@@ -373,15 +377,30 @@ class LessonSession(asyncssh.SSHServerSession[bytes]):
             self.master = None
 
     def _lesson_over(self) -> None:
-        """The lesson ended: the student quit, or the server ended it."""
+        """The lesson's terminal is closed: it quit, was ended by the server, or crashed."""
+        if self.master is None:
+            return
         self._close_master()
+        self._goodbye = asyncio.ensure_future(self._say_goodbye())
+
+    async def _say_goodbye(self) -> None:
+        if self.ending is None:  # not ended by us: learn how it ended (the spawner tells us at once)
+            try:
+                await asyncio.wait_for(self._exited.wait(), 2.0)
+            except TimeoutError:
+                pass
+        crashed = self.ending is None and self.status not in (0, None)
         if self.chan is not None and not self.gone:
-            if self.ending is None:
-                self.chan.write(terminal.line(f"Goodbye, {self.name}: your progress is saved. Come back any time."))
+            if self.ending is not None:
+                text = self.ending
+            elif crashed:
+                text = f"The lesson stopped unexpectedly, {self.name}; your progress to your last step is saved. Reconnect."
             else:
-                self.chan.write(terminal.RESETS.encode() + terminal.line("") + terminal.line(self.ending))
-            self.chan.exit(0)
-        self._release(self.ending or "quit")
+                text = f"Goodbye, {self.name}: your progress is saved. Come back any time."
+            # A lesson that quit has reset the terminal itself; one that crashed or was ended may not have.
+            self.chan.write(terminal.RESETS.encode() + terminal.line("") + terminal.line(text))
+            self.chan.exit(1 if crashed else 0)
+        self._release(self.ending or ("crashed" if crashed else "quit"))
 
     async def close(self, message: str, why: str) -> None:
         """End the session from the server's side: the lesson saves and exits, then ``message`` is shown."""
@@ -403,6 +422,8 @@ class LessonSession(asyncssh.SSHServerSession[bytes]):
             pass
         if self.master is not None:
             self._lesson_over()
+        if self._goodbye is not None:
+            await self._goodbye
 
     def connection_lost(self, exc: Exception | None) -> None:
         """The student left (or vanished): hang up their lesson, which saves and exits."""
