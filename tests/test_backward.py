@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 
 import numpy as np
 import pytest
@@ -255,3 +256,28 @@ async def test_keys_of_other_steps_do_nothing_here():
         screen = app.section_screen
         assert screen.alpha == 0.5 and screen.run is None and app.focused is None
         assert np.isfinite(screen.walk.loss)
+
+
+PRODUCT = re.compile(r"= ((?:−?\d+\.\d+ × )+−?\d+\.\d+) = (−?\d+\.\d+)(  \(from the unrounded values)?")
+
+
+async def test_every_product_shown_multiplies_out_or_says_it_is_of_unrounded_values():
+    """A teacher recomputing a line by hand from the digits on screen gets its result, or is told why not."""
+    from backprop_tui.renderables.numbers import format_number
+
+    app = make_app(section="backward")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.section_screen
+        seen = flagged = 0
+        for step_id in [s.id for s in screen.STEPS]:
+            screen.go_to_step(step_id)
+            await pilot.pause()
+            for factors, result, note in PRODUCT.findall(shown(app)):
+                seen += 1
+                product = math.prod(float(p.replace("−", "-")) for p in factors.split(" × "))
+                if format_number(product) != result:
+                    assert note, (step_id, factors, result)
+                    flagged += 1
+                else:
+                    assert not note, (step_id, factors, result)
+        assert seen >= 10 and flagged >= 1  # the lesson's own numbers include a product that rounds apart

@@ -8,6 +8,7 @@ derivative from the engine's activation, and brute-force gradients from
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
@@ -24,7 +25,7 @@ from backprop_tui.engine.presets import LESSON_PARAMS as PARAMS
 from backprop_tui.lesson.backward import TRAIN_HINT, TRAIN_KEYS, close_to, hint, parse_answer, train_caption
 from backprop_tui.renderables.bars import GradientBar
 from backprop_tui.renderables.lesson_network import network_diagram, param_table
-from backprop_tui.renderables.numbers import format_number
+from backprop_tui.renderables.numbers import MINUS, format_number
 from backprop_tui.renderables.palette import style
 from backprop_tui.screens.base import SectionScreen, step
 from backprop_tui.widgets.loss_chart import LossChart
@@ -338,12 +339,31 @@ class BackwardScreen(SectionScreen):
         chart.caption = Text(train_caption(run, BLOWUP), style="bold" if run.diverged else "") if run else Text("")
 
 
+UNROUNDED = "  (from the unrounded values)"
+"""Said after a product whose rounded factors would multiply to a different last digit."""
+
+
 def formula(symbols: str, numbers: str, result: float | None, note: str) -> Text:
-    """``symbols = numbers = result`` over two lines, then a note."""
+    """``symbols = numbers = result`` over two lines, then a note.
+
+    When ``numbers`` is a product of shown (rounded) factors that a reader would multiply to a
+    different rounded result, the line says the result is of the unrounded values.
+    """
     text = Text.assemble((symbols, "bold"), "\n   = ", numbers)
     if result is not None:
         text.append(" = ")
         text.append(format_number(result), style="bold reverse")
+        if not agrees(numbers, result):
+            text.append(UNROUNDED, style="dim")
     text.append("\n")
     text.append(note, style="dim")
     return text
+
+
+def agrees(numbers: str, result: float) -> bool:
+    """Whether the shown factors of ``numbers`` (``a × b × …``) multiply to what ``result`` shows."""
+    try:
+        factors = [float(part.replace(MINUS, "-")) for part in numbers.split(" × ")]
+    except ValueError:
+        return True  # not a plain product (a difference, a list): nothing to recompute
+    return format_number(math.prod(factors)) == format_number(result)
