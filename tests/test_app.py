@@ -536,4 +536,26 @@ async def test_partial_derivatives_wear_a_curly_d_and_one_input_slopes_a_plain_d
         await pilot.press("4")
         app.section_screen.go_to_step("w11")
         await pilot.pause()
-        assert "∂L/∂w11 = ∂L/∂z1 · x1" in shown(app) and "dL/d" not in shown(app)
+        assert "∂L/∂w11 = ∂L/∂z[h1] · x1" in shown(app) and "dL/d" not in shown(app)
+
+
+async def test_one_naming_scheme_layer_vectors_by_index_single_neurons_by_name():
+    """Section 3's z1 is the hidden layer's vector; a single neuron's values carry its name (z[h1]) in 3 and 4."""
+    from backprop_tui.lesson.backward import LEGEND
+    from backprop_tui.lesson.forward import NAMES
+
+    app = make_app(section="forward")
+    async with app.run_test(size=SIZE) as pilot:
+        app.section_screen.go_to_step("z1")
+        await pilot.pause()
+        text = " ".join(shown(app).split())
+        assert "z[h1] = " in text and "z[h2] = " in text and "z1[" not in text and " ".join(NAMES.split()) in text
+        await pilot.press("4")
+        await pilot.pause()
+        text = " ".join(shown(app).split())
+        assert " ".join(LEGEND.split()) in text
+        for step_id in ("v1", "da-h1", "dz-h1", "w11"):
+            app.section_screen.go_to_step(step_id)
+            await pilot.pause()
+            text = shown(app)
+            assert "[h1]" in text and "∂L/∂a1" not in text and "∂L/∂z1" not in text and "a1 =" not in text, step_id

@@ -119,7 +119,7 @@ async def answer(pilot, text: str) -> str:
         ("-0.0247", "σ′"),  # forgot the sigmoid's slope
         ("0.0062", "sign is flipped"),
         ("-0.0123", "multiply by the input x1"),
-        ("42", "∂L/∂ŷ · v1 · σ′(z) · x1"),
+        ("42", "∂L/∂ŷ · v1 · σ′(z[h1]) · x1"),
         ("%$#\"'[/bold]", "not a number"),
     ],
 )

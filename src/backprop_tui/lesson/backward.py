@@ -35,20 +35,26 @@ def hint(value: float, walk: Walk) -> str:
     """Which chain-rule factor the answer ``value`` for ∂L/∂w11 seems to have missed."""
     x1 = walk.x[0]
     mistakes = (
-        (walk.dL_da1[0] * x1, "You left out σ′(z): the gradient must pass through the sigmoid, "
+        (walk.dL_da1[0] * x1, "You left out σ′(z[h1]): the gradient must pass through the sigmoid, "
          f"a(1 − a) = {format_number(walk.sigma_prime[0])}."),
         (walk.dL_dz1[0], "Almost: now multiply by the input x1 = "
          f"{format_number(x1, 2)} that w11 scales."),
         (-walk.grads["w11"], "The size is right but the sign is flipped: ∂L/∂ŷ is negative."),
-        (walk.dL_dy * x1, "Missing two factors: v1 (from ŷ back to h1) and σ′(z) (through the sigmoid)."),
+        (walk.dL_dy * x1, "Missing two factors: v1 (from ŷ back to h1) and σ′(z[h1]) (through the sigmoid)."),
         (walk.dL_dz1[0] * walk.x[1], "That is w21's gradient: w11 scales x1, not x2."),
-        (walk.dL_dy * walk.params["v1"], "That is ∂L/∂a for h1; continue through σ′(z) and then x1."),
+        (walk.dL_dy * walk.params["v1"], "That is ∂L/∂a[h1]; continue through σ′(z[h1]) and then x1."),
     )
     for wrong, message in mistakes:
         if close_to(value, wrong):
             return message
-    return "Not yet. Build it from the chain: ∂L/∂w11 = ∂L/∂ŷ · v1 · σ′(z) · x1."
+    return "Not yet. Build it from the chain: ∂L/∂w11 = ∂L/∂ŷ · v1 · σ′(z[h1]) · x1."
 
+
+LEGEND = (
+    "Names: x1, x2 are the inputs and h1, h2 the hidden neurons; z[h1] is h1's weighted sum and "
+    "a[h1] = σ(z[h1]) its output; ŷ is the prediction. (Section 3's vectors: z1 = (z[h1], z[h2]).)"
+)
+"""Section 4's names for single neurons, the scheme section 3 introduced."""
 
 TRAIN_KEYS = "   t: 10 more steps   r: start again   +/-: another α (starts again)"
 TRAIN_HINT = "Press t to train. Each step repeats forward, backward and update."

@@ -16,6 +16,12 @@ ANATOMY = (
 )
 """The forward pass as the learner reads it: (line, the step that reveals it)."""
 
+NAMES = (
+    "Names: a number with a layer index (z1, a1, W1) is that layer's whole vector or matrix; "
+    "one neuron's value carries the neuron's name, so z1 = (z[h1], z[h2])."
+)
+"""The naming scheme, said where a layer's vector and its neurons' values first meet (sections 3 and 4)."""
+
 FORWARD_STEPS = ("inputs", "z1", "a1", "z2", "output", "loss")
 
 

@@ -22,7 +22,7 @@ from textual.widgets import Input, Static
 
 from backprop_tui.engine.names import BLOWUP
 from backprop_tui.engine.presets import LESSON_PARAMS as PARAMS
-from backprop_tui.lesson.backward import TRAIN_HINT, TRAIN_KEYS, close_to, hint, parse_answer, train_caption
+from backprop_tui.lesson.backward import LEGEND, TRAIN_HINT, TRAIN_KEYS, close_to, hint, parse_answer, train_caption
 from backprop_tui.renderables.bars import GradientBar
 from backprop_tui.renderables.lesson_network import network_diagram, param_table
 from backprop_tui.renderables.numbers import MINUS, format_number
@@ -239,18 +239,19 @@ class BackwardScreen(SectionScreen):
         kind, name = factor.kind, factor.name
         j = int(name[-1]) - 1 if name[-1:].isdigit() else 0  # the neuron (or input) the step is about
         if kind == "network":
-            return Text(
+            return Text.assemble(
                 f"Forward, the network predicts ŷ = {f(w.y)} for a target of {f(w.target, 2)}: "
                 f"the loss is {f(w.loss)}. Now backward: from the loss, one factor per key, "
-                "to every weight's share of the blame."
+                "to every weight's share of the blame.\n\n",
+                (LEGEND, "dim"),
             )
         if kind == "dy":
             return formula("∂L/∂ŷ = ŷ − target", f"{f(w.y)} − {f(w.target)}", w.dL_dy,
                            "From L = ½(ŷ − t)². Negative: a larger ŷ would lower the loss.")
         if kind == "v":
             return Group(
-                formula(f"∂L/∂{name} = ∂L/∂ŷ · a{j + 1}", f"{f(w.dL_dy)} × {f(w.a1[j])}", g[name],
-                        f"ŷ = a1·v1 + a2·v2 + bo, so ŷ moves by a{j + 1} for each unit of {name}."),
+                formula(f"∂L/∂{name} = ∂L/∂ŷ · a[h{j + 1}]", f"{f(w.dL_dy)} × {f(w.a1[j])}", g[name],
+                        f"ŷ = a[h1]·v1 + a[h2]·v2 + bo, so ŷ moves by a[h{j + 1}] for each unit of {name}."),
                 self.bar(name),
             )
         if kind == "bo":
@@ -258,30 +259,30 @@ class BackwardScreen(SectionScreen):
                                  "A bias is a weight whose input is always 1."), self.bar("bo"))
         if kind == "da":
             v = f"v{j + 1}"
-            return formula(f"∂L/∂a{j + 1} = ∂L/∂ŷ · {v}", f"{f(w.dL_dy)} × {f(w.params[v])}", w.dL_da1[j],
+            return formula(f"∂L/∂a[h{j + 1}] = ∂L/∂ŷ · {v}", f"{f(w.dL_dy)} × {f(w.params[v])}", w.dL_da1[j],
                            f"How the loss would move if h{j + 1}'s output moved: the blame passes back along {v}.")
         if kind == "turn":
             return Text.assemble(
                 ("Your turn. ", "bold"),
-                "w11 joins x1 to h1, whose output is a1 = σ(z1). What is ∂L/∂w11?\n",
-                (f"You know: x1 = {f(w.x[0], 2)},  a1 = {f(w.a1[0])},  ∂L/∂a1 = {f(w.dL_da1[0])}.", "dim"),
+                "w11 joins x1 to h1, whose output is a[h1] = σ(z[h1]). What is ∂L/∂w11?\n",
+                (f"You know: x1 = {f(w.x[0], 2)},  a[h1] = {f(w.a1[0])},  ∂L/∂a[h1] = {f(w.dL_da1[0])}.", "dim"),
             )
         if kind == "dz":
             return formula(
-                f"∂L/∂z{j + 1} = ∂L/∂a{j + 1} · σ′(z{j + 1}),  σ′ = a(1 − a) = {f(w.sigma_prime[j])}",
+                f"∂L/∂z[h{j + 1}] = ∂L/∂a[h{j + 1}] · σ′(z[h{j + 1}]),  σ′ = a(1 − a) = {f(w.sigma_prime[j])}",
                 f"{f(w.dL_da1[j])} × {f(w.sigma_prime[j])}", w.dL_dz1[j],
                 "Through a sigmoid the gradient is multiplied by σ′, which is never above 0.25.",
             )
         if kind == "w":
             i, k = int(name[1]) - 1, int(name[2]) - 1
             return Group(
-                formula(f"∂L/∂{name} = ∂L/∂z{k + 1} · x{i + 1}", f"{f(w.dL_dz1[k])} × {f(w.x[i], 2)}", g[name],
+                formula(f"∂L/∂{name} = ∂L/∂z[h{k + 1}] · x{i + 1}", f"{f(w.dL_dz1[k])} × {f(w.x[i], 2)}", g[name],
                         f"{name} scales x{i + 1} on its way into h{k + 1}."),
                 self.bar(name),
             )
         if kind == "bh":
             return Group(
-                formula("∂L/∂bh = ∂L/∂z  (a bias's input is 1)", f"{f(w.dL_dz1[0])}, {f(w.dL_dz1[1])}", None,
+                formula("∂L/∂bh = ∂L/∂z[h]  (a bias's input is 1)", f"{f(w.dL_dz1[0])}, {f(w.dL_dz1[1])}", None,
                         "Every parameter now has its gradient."),
                 self.bar("bh1"), self.bar("bh2"),
             )

@@ -15,7 +15,7 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from backprop_tui.lesson.forward import ANATOMY, FORWARD_STEPS, GALLERY, GalleryEntry
+from backprop_tui.lesson.forward import ANATOMY, FORWARD_STEPS, GALLERY, NAMES, GalleryEntry
 from backprop_tui.lesson.texts import LAYER
 from backprop_tui.renderables.numbers import format_number
 from backprop_tui.renderables.palette import style
@@ -107,12 +107,15 @@ class ForwardScreen(SectionScreen):
             return Group(Text("What goes in:", style="bold"), grid)
         if part == "z1":
             lines = [
-                f"z1[{j + 1}] = {n(x[0])}×{n(W1[0][j])} + {n(x[1])}×{n(W1[1][j])} + {n(b1[j])} = {n(r.z1[j])}"
+                f"z[h{j + 1}] = {n(x[0])}×{n(W1[0][j])} + {n(x[1])}×{n(W1[1][j])} + {n(b1[j])} = {n(r.z1[j])}"
                 for j in range(len(b1))
             ]
-            return Text("\n".join(lines) + "\n\nEach hidden neuron weighs both inputs and adds its bias.")
+            return Text(
+                "\n".join(lines) + "\n\nEach hidden neuron (h1, h2) weighs both inputs and adds its bias. "
+                + NAMES
+            )
         if part == "a1":
-            lines = [f"a1[{j + 1}] = sigmoid({n(z)}) = {n(a)}" for j, (z, a) in enumerate(zip(r.z1, r.a1))]
+            lines = [f"a[h{j + 1}] = sigmoid({n(z)}) = {n(a)}" for j, (z, a) in enumerate(zip(r.z1, r.a1))]
             rounded = " and ".join(format_number(a, 2) for a in r.a1)
             return Text(
                 "\n".join(lines)
