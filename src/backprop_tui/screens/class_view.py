@@ -26,6 +26,7 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
 from textual.widgets.data_table import ColumnKey
+from textual.worker import get_current_worker
 
 from backprop_tui.lesson.quiz import QUESTIONS
 from backprop_tui.lesson.sections import SECTIONS
@@ -51,7 +52,14 @@ WIDTHS: dict[str, int] = {
     "active": 8,
 }
 """Each column's width in cells: with padding and a scroll bar, the table fits 80 columns."""
-NAME_WIDTH = WIDTHS["name"]
+MAX_NAME_WIDTH = 32
+"""The name column grows with the terminal up to this (the longest name a served student may have)."""
+
+
+def name_width(screen_width: int) -> int:
+    """The name column's width on a screen ``screen_width`` cells wide: what the other columns leave."""
+    others = sum(w for key, w in WIDTHS.items() if key != "name") + 2 * len(WIDTHS) + 2  # padding, scroll bar
+    return max(WIDTHS["name"], min(MAX_NAME_WIDTH, screen_width - others))
 
 QUESTION_COLUMNS: tuple[tuple[str, str, int], ...] = (
     ("section", "Section", 13),
@@ -131,6 +139,7 @@ class ClassScreen(Screen[None]):
         self.loads = 0
         """How many reads have been shown (tests wait on it)."""
         self._shown: list[str] = []
+        self._name_width = WIDTHS["name"]
 
     # -- building --------------------------------------------------------------------------------
 
@@ -138,8 +147,7 @@ class ClassScreen(Screen[None]):
         yield Static(id="summary")
         yield Static(id="notice")
         students: DataTable[Text] = DataTable(id="students", cursor_type="row", zebra_stripes=True)
-        for key, header in COLUMNS:
-            students.add_column(Text(header), width=WIDTHS[key], key=key)
+        self._add_columns(students)
         yield students
         questions: DataTable[Text] = DataTable(id="questions", cursor_type="row", zebra_stripes=True)
         for key, header, width in QUESTION_COLUMNS:
@@ -151,9 +159,27 @@ class ClassScreen(Screen[None]):
         """Read the class now, then every few seconds."""
         self._label_columns()
         self._summarize()
+        self.on_resize()
         self.reload()
         if self._refresh_every > 0:
             self.set_interval(self._refresh_every, self.reload)
+
+    def _add_columns(self, table: DataTable[Text]) -> None:
+        for key, header in COLUMNS:
+            table.add_column(Text(header), width=self._name_width if key == "name" else WIDTHS[key], key=key)
+
+    def on_resize(self) -> None:
+        """A wider screen gives long names more room (the table is rebuilt only when that changes)."""
+        width = name_width(self.size.width)
+        if width == self._name_width or not self.is_mounted:
+            return
+        self._name_width = width
+        current = self._current_name()
+        table = self.students
+        table.clear(columns=True)
+        self._add_columns(table)
+        self._label_columns()
+        self._fill_students(force=True, keep=current)
 
     # -- reading ---------------------------------------------------------------------------------
 
@@ -162,7 +188,8 @@ class ClassScreen(Screen[None]):
         """Read the class again (in a thread: the store may wait on a busy file), then show it."""
         snapshot = self._load()
         now = self._clock()
-        self.app.call_from_thread(self.show, snapshot, now)
+        if not get_current_worker().is_cancelled:  # a newer read replaced this one, or the view closed
+            self.app.call_from_thread(self.show, snapshot, now)
 
     def show(self, snapshot: ClassSnapshot, now: datetime) -> None:
         """Show ``snapshot`` as read at ``now``."""
@@ -193,7 +220,7 @@ class ClassScreen(Screen[None]):
         idle = row.connected and classroom.idle(row, now) >= classroom.STUCK_AFTER
         quiet = "" if row.connected else "dim"
         return [
-            Text(classroom.safe_name(name, NAME_WIDTH), style=quiet),
+            Text(classroom.safe_name(name, self._name_width), style=quiet),
             Text(on, style=palette.style("done") if row.connected else "dim"),
             Text(place, style=quiet),
             Text(checks, style=quiet),
@@ -202,17 +229,19 @@ class ClassScreen(Screen[None]):
             Text(active, style=palette.style("warning") if idle else quiet),
         ]
 
-    def _fill_students(self) -> None:
+    def _fill_students(self, force: bool = False, keep: str | None = None) -> None:
+        """Show the students: in place if the same ones are shown in the same order, else anew
+        with the cursor on the same student (``keep``, if given: the one it was on before)."""
         table = self.students
         rows = self.visible_rows()
         keys = [r.name for r in rows]
-        if keys == self._shown:  # same students, same order: rewrite what changed, move nothing
+        if keys == self._shown and not force:  # same students, same order: rewrite what changed, move nothing
             for row in rows:
                 for column, cell in zip(COLUMN_KEYS, self._cells(row), strict=True):
                     if table.get_cell(row.name, column) != cell:
                         table.update_cell(row.name, column, cell)
             return
-        current = self._current_name()
+        current = keep if force else self._current_name()
         scroll = table.scroll_y
         table.clear()
         for row in rows:
