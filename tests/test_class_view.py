@@ -349,6 +349,7 @@ async def test_the_live_view_picks_up_what_is_written_while_it_runs():
             lesson.session_ended("student05", "s1")
             screen = await loaded(pilot, at_least=screen.loads + 2)
             assert str(table.get_cell("student05", "connected")) == "○ no"
+            assert table.get_cell("student05", "name").style == "dim"  # the whole row dims, not just the word
             assert screen.current == "student05"
         reader.close()
 

@@ -75,6 +75,11 @@ LOW_SHARE = 0.5
 ARROWS = {False: "▲", True: "▼"}
 
 
+def _same(a: object, b: Text) -> bool:
+    """Whether cell ``a`` draws exactly as ``b`` (Rich's ``==`` on Text ignores the base style)."""
+    return isinstance(a, Text) and (a.plain, a.style, a.spans) == (b.plain, b.style, b.spans)
+
+
 def _clip(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
@@ -238,7 +243,7 @@ class ClassScreen(Screen[None]):
         if keys == self._shown and not force:  # same students, same order: rewrite what changed, move nothing
             for row in rows:
                 for column, cell in zip(COLUMN_KEYS, self._cells(row), strict=True):
-                    if table.get_cell(row.name, column) != cell:
+                    if not _same(table.get_cell(row.name, column), cell):
                         table.update_cell(row.name, column, cell)
             return
         current = keep if force else self._current_name()
@@ -294,7 +299,7 @@ class ClassScreen(Screen[None]):
         if table.row_count == len(rows):
             for row in rows:
                 for (column, _, _), cell in zip(QUESTION_COLUMNS, self._question_cells(row, students), strict=True):
-                    if table.get_cell(row.id, column) != cell:
+                    if not _same(table.get_cell(row.id, column), cell):
                         table.update_cell(row.id, column, cell)
             return
         table.clear()
