@@ -281,3 +281,12 @@ async def test_every_product_shown_multiplies_out_or_says_it_is_of_unrounded_val
                 else:
                     assert not note, (step_id, factors, result)
         assert seen >= 10 and flagged >= 1  # the lesson's own numbers include a product that rounds apart
+
+
+def test_the_exercise_comes_after_every_factor_it_needs_has_been_shown():
+    """σ′ = a(1 − a) is worked out (dz steps) before ∂L/∂w11 is asked for, not first met in a hint."""
+    ids = [s.id for s in BackwardScreen.STEPS]
+    asked = ids.index("your-turn")
+    for taught in ("dy", "v1", "da-h1", "dz-h1"):
+        assert ids.index(taught) < asked, taught
+    assert ids.index("w11") == asked + 1  # then the answer, worked out

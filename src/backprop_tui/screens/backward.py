@@ -66,9 +66,9 @@ FACTORS: tuple[Factor, ...] = (
     _f("bo", "∂L/∂bo", "bo", "bo", "y", ("bo",)),
     _f("da-h1", "∂L/∂a for h1", "da", "h1", "h1 v1"),
     _f("da-h2", "∂L/∂a for h2", "da", "h2", "h2 v2"),
-    _f("your-turn", "Your turn: ∂L/∂w11", "turn", "w11", "w11 x1 h1"),
     _f("dz-h1", "∂L/∂z for h1: σ′", "dz", "h1", "h1"),
     _f("dz-h2", "∂L/∂z for h2: σ′", "dz", "h2", "h2"),
+    _f("your-turn", "Your turn: ∂L/∂w11", "turn", "w11", "w11 x1 h1"),
     _f("w11", "∂L/∂w11", "w", "w11", "w11 x1 h1", ("w11",)),
     _f("w21", "∂L/∂w21", "w", "w21", "w21 x2 h1", ("w21",)),
     _f("w12", "∂L/∂w12", "w", "w12", "w12 x1 h2", ("w12",)),
@@ -265,7 +265,8 @@ class BackwardScreen(SectionScreen):
             return Text.assemble(
                 ("Your turn. ", "bold"),
                 "w11 joins x1 to h1, whose output is a[h1] = σ(z[h1]). What is ∂L/∂w11?\n",
-                (f"You know: x1 = {f(w.x[0], 2)},  a[h1] = {f(w.a1[0])},  ∂L/∂a[h1] = {f(w.dL_da1[0])}.", "dim"),
+                (f"You know: x1 = {f(w.x[0], 2)},  a[h1] = {f(w.a1[0])},  ∂L/∂a[h1] = {f(w.dL_da1[0])}, "
+                 "and every rule you need: the last steps took the gradient through σ′ = a(1 − a).", "dim"),
             )
         if kind == "dz":
             return formula(
