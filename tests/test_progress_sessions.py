@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from backprop_tui.lesson.quiz import QUESTIONS
-from backprop_tui.progress import queries
+from backprop_tui.progress import class_queries as queries
 from backprop_tui.progress.store import DB_NAME, SCHEMA_VERSION, ProgressStore, QuestionTally, open_store
 
 

@@ -10,7 +10,8 @@ import pytest
 
 from backprop_tui.cli import main
 from backprop_tui.lesson.quiz import QUESTIONS
-from backprop_tui.progress import identity, queries, reset
+from backprop_tui.progress import class_queries as queries
+from backprop_tui.progress import identity, reset
 from backprop_tui.progress.store import DB_NAME, ProgressStore, data_dir
 
 

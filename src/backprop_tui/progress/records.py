@@ -90,6 +90,11 @@ class QuestionTally:
     first_try_right: int
 
 
+def now_iso() -> str:
+    """The current UTC time, ISO 8601 to the second (how the store writes every time stamp)."""
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
 def parse_utc(text: object) -> datetime:
     """A stored time stamp as an aware UTC datetime (naive ones are taken as UTC; unreadable: :data:`EPOCH`)."""
     try:

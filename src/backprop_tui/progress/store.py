@@ -7,6 +7,8 @@ The store itself is split by concern:
 - :mod:`~backprop_tui.progress.schema`: the file format (schema, version,
   integrity and column checks) and opening a connection;
 - :mod:`~backprop_tui.progress.queries`: :class:`ProgressStore`, its reads and writes;
+- :mod:`~backprop_tui.progress.class_queries`: the part of them for the class view, the
+  classroom server's sessions and reset;
 - :mod:`~backprop_tui.progress.records`: the typed rows it returns;
 - :mod:`~backprop_tui.progress.results`: a learner's results for the finish screen;
 - this module: where the file lives and :func:`open_store`, which never raises.
