@@ -290,3 +290,19 @@ def test_the_exercise_comes_after_every_factor_it_needs_has_been_shown():
     for taught in ("dy", "v1", "da-h1", "dz-h1"):
         assert ids.index(taught) < asked, taught
     assert ids.index("w11") == asked + 1  # then the answer, worked out
+
+
+async def test_the_exercise_is_recorded_attempts_and_solved_for_the_class_view():
+    from backprop_tui.screens.backward import EXERCISE
+
+    app = make_app(section="backward")
+    async with app.run_test(size=SIZE) as pilot:
+        await go_to_your_turn(pilot)
+        await answer(pilot, "abc")  # not a number: not an attempt
+        assert EXERCISE not in app.store.exercises_solved(app.learner)
+        await answer(pilot, "42")
+        assert EXERCISE not in app.store.exercises_solved(app.learner)
+        await answer(pilot, format_number(app.section_screen.walk.grads["w11"]).replace("−", "-"))
+        assert app.store.exercises_solved(app.learner) == {EXERCISE}
+        (row,) = [r for r in app.store.learners() if r.name == app.learner]
+        assert row.exercises_solved == 1

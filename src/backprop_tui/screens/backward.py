@@ -80,6 +80,9 @@ FACTORS: tuple[Factor, ...] = (
 )
 """The section's own steps, in order: one chain-rule factor or engine event each."""
 
+EXERCISE = "backward-w11"
+"""The exercise's id in the learner's progress (never rename: progress is stored by it)."""
+
 STEP_KEYS = {"turn": "answer_box leave_answer", "update": "alpha", "train": "alpha train reset_training"}
 """The extra keys each kind of step enables."""
 
@@ -183,7 +186,11 @@ class BackwardScreen(SectionScreen):
         want = self.walk.grads["w11"]
         if isinstance(parsed, str):
             self.answer_message = Text(parsed, style="bold")
-        elif close_to(parsed, want):
+            self.query_one("#feedback", Static).update(self.answer_message)
+            return  # not an attempt: nothing to record
+        right = close_to(parsed, want)
+        self.app.store.record_exercise(self.app.learner, EXERCISE, right)
+        if right:
             self.answered_right = True
             self.answer_message = Text.assemble(
                 ("✓ Right: ", style("right", bold=True)),
