@@ -282,6 +282,8 @@ async def test_tab_shows_the_quick_checks_and_where_the_class_struggles():
         assert str(table.get_cell(last.id, "answered")) == "0/40"
         assert str(table.get_cell(last.id, "share")) == "–"
         assert f"hardest: {sixth.id}" in str(screen.query_one("#summary").render())
+        await pilot.press("3", "f")  # the students' keys do nothing here
+        assert (screen.sort_column, screen.stuck_only) == ("name", False)
         await pilot.press("tab")
         assert screen.students.display and not screen.questions.display
 

@@ -350,6 +350,10 @@ class ClassScreen(Screen[None]):
         """The quick checks' table, or the students' again."""
         self.showing_questions = not self.showing_questions
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Sorting and the stuck filter are the students' table's: hidden while the quick checks show."""
+        return not (self.showing_questions and action in ("sort", "next_sort", "stuck"))
+
     def on_data_table_header_selected(self, event: DataTable.HeaderSelected) -> None:
         """A click on a students' header sorts by that column."""
         if event.data_table is self.students and event.column_key.value in COLUMN_KEYS:
@@ -373,6 +377,7 @@ class ClassScreen(Screen[None]):
 
     def watch_showing_questions(self, showing: bool) -> None:
         self.set_class(showing, "-questions")
+        self.refresh_bindings()
         if self.is_mounted:
             self._summarize()
             (self.questions if showing else self.students).focus()
