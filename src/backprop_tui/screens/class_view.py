@@ -61,6 +61,7 @@ def name_width(screen_width: int) -> int:
     others = sum(w for key, w in WIDTHS.items() if key != "name") + 2 * len(WIDTHS) + 2  # padding, scroll bar
     return max(WIDTHS["name"], min(MAX_NAME_WIDTH, screen_width - others))
 
+
 QUESTION_COLUMNS: tuple[tuple[str, str, int], ...] = (
     ("section", "Section", 13),
     ("prompt", "Quick check", 40),
