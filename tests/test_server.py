@@ -86,6 +86,13 @@ async def test_a_session_draws_the_lesson_and_answers_keys(server: Server) -> No
         await amy.term.wait_text("Step 2 of")
         assert "38;5;" in amy.term.received()  # xterm-256color: 256 colours
         assert "38;2;" not in amy.term.received()  # … and no truecolor it may not show
+        store = ProgressStore(server.home / "progress.sqlite3")
+        try:
+            await until(lambda: "amy" in store.connected(), what="amy shown as connected")
+            await amy.close()
+            await until(lambda: "amy" not in store.connected(), what="amy shown as gone")
+        finally:
+            store.close()
     finally:
         await amy.close()
 
