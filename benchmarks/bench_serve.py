@@ -191,7 +191,10 @@ def main() -> None:
     parser.add_argument("--driver", choices=("quiet", "stock"), default="quiet")
     parser.add_argument("--idle", type=float, default=10.0, help="seconds of idle CPU measurement (default: 10)")
     parser.add_argument("--trainers", type=int, default=5, help="students training in the playground meanwhile (default: 5)")
-    parser.add_argument("--presses", type=int, default=20, help="timed key presses per measuring student; 0: no key latency (default: 20)")
+    parser.add_argument(
+        "--presses", type=int, default=20,
+        help="timed key presses per measuring student; 0: no key latency (default: 20)",
+    )
     args = parser.parse_args()
     print(f"spawn={args.spawn} driver={args.driver} cpus={os.cpu_count()} python={sys.version.split()[0]}")
     for n in (int(x) for x in args.sessions.split(",")):
