@@ -125,12 +125,42 @@ async def test_help_lists_the_keys_of_the_current_screen():
             console = Console(width=100, file=io.StringIO(), record=True, color_system=None)
             console.print(app.screen.query_one("#keys", Static).content)
             text = console.export_text()
-            for words in ("→, n, space", "←, p", "x +0.1", "x −0.1", "], pgdn", "1–8", "?, f1", "ctrl+p", "q"):
+            for words in ("→, n, N, space", "←, p, P", "x +0.1", "x −0.1", "], pgdn", "1–8", "?, f1", "ctrl+p", "q"):
                 assert words in text, words
+            assert "Previous option" not in text  # the cursor over options only works on a quick check
             for widget_key in ("Focus Next", "Copy", "Scroll"):  # not the lesson's keys
                 assert widget_key not in text
             await pilot.press("escape")
             assert not isinstance(app.screen, HelpScreen)
+
+
+def help_rows(app) -> dict[str, str]:
+    """The open help's rows: each description with the keys on its row."""
+    table = app.screen.query_one("#keys", Static).content
+    keys, descriptions = (list(column.cells) for column in table.columns)
+    return {str(d): str(k) for k, d in zip(keys, descriptions)}
+
+
+async def test_help_gives_each_direction_its_own_row():
+    app = make_app(section="health")
+    async with app.run_test(size=SIZE) as pilot:
+        app.section_screen.go_to_step("side")
+        await pilot.pause()
+        await pilot.press("question_mark")
+        rows = help_rows(app)
+        assert set(rows["Deeper"].split(", ")) == {"+", "=", "↑"}
+        assert set(rows["Shallower"].split(", ")) == {"-", "_", "↓"}
+
+
+async def test_help_on_a_quick_check_lists_the_option_cursor():
+    app = make_app(section="intro")
+    async with app.run_test(size=SIZE) as pilot:
+        app.section_screen.step = app.section_screen.total_steps - 1
+        await pilot.pause()
+        await pilot.press("f1")
+        rows = help_rows(app)
+        assert rows["Answer"] == "a, A, b, B, c, C, d, D"
+        assert rows["Previous option"] == "↑" and rows["Next option"] == "↓"
 
 
 @pytest.mark.parametrize(("typed", "section"), [("forward pass", "forward"), ("chain-rule", "chain-rule")])
@@ -559,3 +589,87 @@ async def test_one_naming_scheme_layer_vectors_by_index_single_neurons_by_name()
             await pilot.pause()
             text = shown(app)
             assert "[h1]" in text and "∂L/∂a1" not in text and "∂L/∂z1" not in text and "a1 =" not in text, step_id
+
+
+# -- keys a student presses -------------------------------------------------------------------------
+
+
+async def test_enter_moves_on_and_capitals_act_as_small_letters():
+    app = make_app(section="intro")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.section_screen
+        await pilot.press("enter")
+        assert screen.step == 1
+        await pilot.press("N", "N", "P")
+        assert screen.step == 2
+        await pilot.press("end")
+        assert screen.question is not None and screen.step == screen.total_steps - 1
+        await pilot.press("home")
+        assert screen.step == 0
+
+
+async def test_arrows_move_a_cursor_over_a_quick_checks_options_and_enter_answers():
+    from backprop_tui.widgets.quick_check import QuickCheck
+
+    app = make_app(section="intro")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.section_screen
+        screen.go_to_step("check-1")
+        await pilot.pause()
+        quiz = screen.query_one(QuickCheck)
+        await pilot.press("down", "down")
+        assert quiz.cursor == 1 and "▸" in quiz_text(app)
+        await pilot.press("enter")
+        assert quiz.chosen == "b" and screen.step_id == "check-1"  # answered, not moved on
+        await pilot.press("enter")  # the cursor is on the answered option: enter answers again, n moves on
+        await pilot.press("B")
+        assert quiz.chosen == "b"
+        await pilot.press("n")
+        assert screen.step_id == "check-2" and quiz.cursor is None
+
+
+async def test_n_on_the_very_last_step_says_the_lesson_is_done():
+    app = make_app(section="finish")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.section_screen
+        await pilot.press("end")
+        await pilot.press("n")
+        await pilot.pause()
+        assert app.section_screen is screen and screen.step == screen.total_steps - 1
+        assert any("end of the lesson" in str(n.message) for n in app._notifications)
+
+
+async def test_a_section_jump_resumes_there_and_backspace_comes_back_to_the_exact_step():
+    app = make_app(section="forward")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("n", "n", "n")
+        assert place(app) == ("forward", 3)
+        await pilot.press("5")
+        await pilot.pause()
+        assert place(app) == ("learning-rate", 0)
+        assert any("backspace goes back" in str(n.message) for n in app._notifications)
+        await pilot.press("n", "backspace")
+        await pilot.pause()
+        assert place(app) == ("forward", 3)
+        await pilot.press("right_square_bracket")  # ] resumes section 4 where it was, like 4 does
+        await pilot.press("n", "n", "left_square_bracket")
+        await pilot.pause()
+        assert place(app) == ("forward", 3)
+        await pilot.press("right_square_bracket")
+        await pilot.pause()
+        assert place(app) == ("backward", 2)
+
+
+async def test_ctrl_c_quits_with_the_place_saved_and_ctrl_z_says_why_it_stays(tmp_path):
+    app = make_app(section="forward", store=ProgressStore(tmp_path / "p.sqlite3"))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("n", "n")
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        assert any("ctrl+z" in str(n.message) for n in app._notifications)
+        await pilot.press("ctrl+c")
+        await pilot.pause()
+        assert app.return_code == 0  # quitting, not a toast saying how to quit
+        assert not any("Do you want to quit" in str(n.title) for n in app._notifications)
+    with ProgressStore(tmp_path / "p.sqlite3") as store:
+        assert store.position("Ada") == ("forward", 2)

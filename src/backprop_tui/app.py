@@ -95,8 +95,13 @@ class BackpropApp(App[None]):
             for s in SECTIONS
         ),
         Binding("question_mark,f1", "help", "Help", key_display="?"),
-        Binding("h", "raise_hand", "Raise or lower your hand", show=False),
-        Binding("q", "quit", "Quit"),
+        Binding("h,H", "raise_hand", "Raise or lower your hand", show=False),
+        Binding("backspace", "jump_back", "Back to where you jumped from", show=False),
+        Binding("q,Q", "quit", "Quit"),
+        # ctrl+c quits, as in every terminal program (Textual's own only says how to quit);
+        # with priority, so a box that would copy with it does not keep the learner in.
+        Binding("ctrl+c", "quit", "Quit", show=False, priority=True),
+        Binding("ctrl+z", "suspend", "Suspend", show=False, priority=True),
     ]
 
     def __init__(
@@ -125,6 +130,8 @@ class BackpropApp(App[None]):
         self._told_unsaved = notice is not None  # the notice says it already
         self._last_activity = time.monotonic()
         self._said: dict[str, float] = {}
+        self._jumped_from: tuple[str, int] | None = None
+        """Where the learner was before the last jump by section (1–8, [ or ]): backspace goes back."""
         self.console.push_theme(palette.THEME)  # meanings' colours (see renderables/palette.py)
 
     # -- the command palette and notices ---------------------------------------------
@@ -287,26 +294,54 @@ class BackpropApp(App[None]):
         self._last_activity = now
 
     def action_goto(self, section: str) -> None:
-        """Jump to a section by id."""
+        """Jump to a section by id, where the learner was in it (backspace comes back)."""
+        self.jump(section)
+
+    def jump(self, section: str) -> None:
+        """A jump by section key: it resumes the section where it was left, and can be undone."""
+        current = self.section_screen
+        if current is None or current.SECTION_ID == section:
+            return
+        self._jumped_from = (current.SECTION_ID, current.step)
         self.goto(section)
+        self.say(f"Section {BY_ID[section].place}. backspace goes back to where you were.")
+
+    def action_jump_back(self) -> None:
+        """Back to the exact step the last section jump left."""
+        if self._jumped_from is None:
+            self.say("backspace goes back after a jump with 1–8, [ or ]: there has been none.")
+            return
+        section, step = self._jumped_from
+        self._jumped_from = None
+        self.goto(section, step)
 
     def action_next_section(self) -> None:
-        """On to the next section (from the finish: nowhere)."""
+        """On to the next section, where it was left (from the finish: nowhere)."""
         current = self.section_screen
         nxt = neighbour(current.SECTION_ID, 1) if current else None
         if nxt is not None:
-            self.goto(nxt, 0)
+            self.jump(nxt)
         else:
             self.say("This is the last section.")
 
     def action_previous_section(self) -> None:
-        """Back to the section before."""
+        """Back to the section before, where it was left."""
         current = self.section_screen
         prev = neighbour(current.SECTION_ID, -1) if current else None
         if prev is not None:
-            self.goto(prev, 0)
+            self.jump(prev)
         else:
             self.say("This is the first section.")
+
+    def action_suspend(self) -> None:
+        """ctrl+z: back to the shell where that is safe; a served lesson says why it stays."""
+        if self.served:
+            self.say("ctrl+z does nothing here: a lesson over SSH can't be suspended. q quits and keeps your place.")
+            return
+        if self._driver is None or not self._driver.can_suspend:  # no job control here
+            self.say("ctrl+z can't suspend the lesson here. q quits and keeps your place.")
+            return
+        self.action_suspend_process()
 
     def action_help(self) -> None:
         """Show every key of the current screen."""

@@ -34,6 +34,8 @@ from backprop_tui.widgets.step_bar import StepBar
 if TYPE_CHECKING:
     from backprop_tui.app import BackpropApp
 
+LESSON_DONE = "That's the end of the lesson. q quits (your place is kept); p goes back; 1–8 open any section."
+
 MIN_WIDTH = 80
 MIN_HEIGHT = 24
 
@@ -84,9 +86,17 @@ class SectionScreen(Screen[None]):
     """The section's own steps, in order (its quick checks follow them)."""
 
     BINDINGS = [
-        Binding("right,n,space", "next_step", "Next", key_display="n"),
-        Binding("left,p", "previous_step", "Back", key_display="p"),
-        *(Binding(letter, f"answer('{letter}')", "Answer", key_display="a–d", show=letter == "a") for letter in LETTERS),
+        Binding("right,n,N,space", "next_step", "Next", key_display="n"),
+        Binding("left,p,P", "previous_step", "Back", key_display="p"),
+        *(
+            Binding(f"{letter},{letter.upper()}", f"answer('{letter}')", "Answer", key_display="a–d", show=letter == "a")
+            for letter in LETTERS
+        ),
+        Binding("up", "cursor(-1)", "Previous option", show=False),
+        Binding("down", "cursor(1)", "Next option", show=False),
+        Binding("enter", "enter", "Next (or answer the option under the cursor)", show=False),
+        Binding("home", "first_step", "First step of the section", show=False),
+        Binding("end", "last_step", "Last step of the section", show=False),
     ]
 
     step: reactive[int] = reactive(0, init=False)
@@ -271,8 +281,10 @@ class SectionScreen(Screen[None]):
         if :meth:`allows` agrees."""
         if self.has_class("-too-small") and action not in ("quit", "help"):
             return False
-        if action == "answer":
+        if action in ("answer", "cursor"):
             return self.question is not None
+        if action == "enter":
+            return not self._step_claims("enter")
         if action in self.STEP_KEYS:
             current = self.current
             return current is not None and action in current.keys and self.allows(action)
@@ -285,12 +297,43 @@ class SectionScreen(Screen[None]):
         """
         return True
 
+    def _step_claims(self, key: str) -> bool:
+        """Whether the step on show has a key of its own on ``key`` (its box's enter, say)."""
+        current = self.current
+        return current is not None and any(
+            b.action.partition("(")[0] in current.keys for b in self._bindings.key_to_bindings.get(key, ())
+        )
+
     def action_next_step(self) -> None:
-        """The next step; past the last one, the next section."""
+        """The next step; past the last one, the next section from its start (the lesson's end says so)."""
         if self.step < self.total_steps - 1:
             self.step += 1
+        elif (nxt := neighbour(self.SECTION_ID, 1)) is not None:
+            self.app.goto(nxt, 0)
         else:
-            self.app.action_next_section()
+            self.app.say(LESSON_DONE, timeout=6)
+
+    def action_enter(self) -> None:
+        """enter: answer the option under the cursor on a quick check, else move on."""
+        quiz = self.query_one(QuickCheck)
+        if self.question is not None and quiz.cursor is not None:
+            self.action_answer(LETTERS[quiz.cursor])
+        else:
+            self.action_next_step()
+
+    def action_cursor(self, delta: int) -> None:
+        """↑/↓ on a quick check: move the cursor over the options (enter answers)."""
+        quiz = self.query_one(QuickCheck)
+        n = len(LETTERS)
+        quiz.cursor = (0 if delta > 0 else n - 1) if quiz.cursor is None else (quiz.cursor + delta) % n
+
+    def action_first_step(self) -> None:
+        """home: the section's first step."""
+        self.step = 0
+
+    def action_last_step(self) -> None:
+        """end: the section's last step (its last quick check)."""
+        self.step = self.total_steps - 1
 
     def action_previous_step(self) -> None:
         """The step before; before the first one, the end of the previous section."""

@@ -21,8 +21,8 @@ def key_table(screen: Screen) -> Table:
     """Every key of ``screen`` and the app that works right now, one row per action.
 
     Only the lesson's own bindings count (a widget's scrolling or copying keys
-    are not the lesson's); keys for the same action share a row, and the
-    answers a–d share one too.
+    are not the lesson's); keys for the same action and arguments share a row,
+    and the answers a–d share one too, as do the sections' numbers.
     """
     app = screen.app
     rows: dict[str, tuple[list[str], str]] = {}
@@ -34,7 +34,9 @@ def key_table(screen: Screen) -> Table:
                     continue
                 if node is screen and screen.check_action(action, ()) is False:
                     continue
-                group = binding.description if action in ("answer", "nudge", "alpha") else action
+                # One row per action with its arguments (deeper and shallower are two rows),
+                # except the answers a–d and the section numbers, which share one each.
+                group = action if action in ("answer", "goto") else binding.action
                 description = "Go to section 1 to 8" if action == "goto" else binding.description or action
                 keys, _ = rows.setdefault(group, ([], description))
                 display = app.get_key_display(binding.with_key(key))

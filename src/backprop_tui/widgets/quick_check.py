@@ -30,6 +30,12 @@ class QuickCheck(Widget):
     """The learner's first (scored) answer, if any."""
     number: reactive[str] = reactive("")
     """e.g. ``1 of 2`` when a section has several checks."""
+    cursor: reactive[int | None] = reactive(None)
+    """The option under the ↑/↓ cursor (enter answers it), or ``None`` before the arrows are used."""
+
+    def watch_question(self) -> None:
+        """A new question: no option under the cursor yet."""
+        self.cursor = None
 
     def render(self) -> Group | Text:
         """The question, its options, and (once answered) the verdict and explanation."""
@@ -43,8 +49,8 @@ class QuickCheck(Widget):
         options = Table.grid(padding=(0, 1))
         options.add_column(no_wrap=True)
         options.add_column()
-        for letter, option in zip(LETTERS, q.options):
-            style, mark = "", " "
+        for i, (letter, option) in enumerate(zip(LETTERS, q.options)):
+            style, mark = "", "▸" if i == self.cursor else " "
             if self.chosen is not None:
                 if letter == q.answer:
                     style, mark = palette.style("right", bold=True), "✓"
@@ -54,7 +60,7 @@ class QuickCheck(Widget):
         parts.append(options)
         parts.append(Text(""))
         if self.chosen is None:
-            parts.append(Text("Press a, b, c or d to answer.", style="dim"))
+            parts.append(Text("Press a, b, c or d to answer (or pick one with ↑/↓ and press enter).", style="dim"))
         else:
             if q.is_correct(self.chosen):
                 verdict = ("✓ Right. ", palette.style("right", bold=True))
