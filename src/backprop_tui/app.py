@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import getpass
 import time
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
@@ -15,6 +14,7 @@ from textual.theme import Theme
 
 from backprop_tui.commands import SectionCommands
 from backprop_tui.lesson.sections import BY_ID, SECTION_IDS, SECTIONS, neighbour
+from backprop_tui.progress.identity import FALLBACK_NAME, login_name
 from backprop_tui.renderables import palette
 from backprop_tui.screens import screen_class
 
@@ -64,14 +64,6 @@ def _import_engine() -> None:
     import backprop_tui.models.training  # noqa: F401
 
 
-def login_name() -> str:
-    """The login name, or ``learner`` when there is none (some containers and SSH set-ups)."""
-    try:
-        return getpass.getuser() or "learner"
-    except Exception:  # getpass raises OSError/KeyError when no name is known
-        return "learner"
-
-
 class BackpropApp(App[None]):
     """backprop-tui: the lesson, section by section, with the keyboard.
 
@@ -118,7 +110,7 @@ class BackpropApp(App[None]):
         self.start_section = section
         self.playground = playground
         """A playground share code to open with (the playground screen reads it when it mounts)."""
-        self.learner = (learner or login_name()).strip() or "learner"
+        self.learner = (learner or login_name()).strip() or FALLBACK_NAME
         notice = None
         if store is None:
             from backprop_tui.progress.store import open_store

@@ -28,8 +28,6 @@ from backprop_tui.server.lessons import Lessons
 from backprop_tui.server.ssh import Classroom, Settings, StudentServer
 
 PROG = "backprop-tui serve"
-HOST_KEY_ENV = "BACKPROP_TUI_HOST_KEY"
-"""Lessons sign certificates with the key in this file: the host key in use."""
 
 KEEPALIVE_INTERVAL = 15
 KEEPALIVE_COUNT_MAX = 3
@@ -218,7 +216,7 @@ def serve(args: argparse.Namespace) -> int:
         return 2
     # Keep asyncssh's own log quiet; our lines say who came and went.
     logging.getLogger("asyncssh").setLevel(logging.CRITICAL)
-    os.environ[HOST_KEY_ENV] = str(key_path)
+    os.environ[keys.HOST_KEY_ENV] = str(key_path)  # lessons sign certificates with the host key in use
     print(f"{PROG}: host key fingerprint {fingerprint}", flush=True)
     print(f"{PROG}: data in {home}", flush=True)
     lessons = Lessons.start()
