@@ -39,3 +39,15 @@ def test_every_shot_names_a_step_its_section_has():
     for shot in SHOTS:
         if shot.step is not None and not shot.step.startswith("check-"):
             screen_class(shot.section).step_index(shot.step)  # KeyError names the missing step
+
+
+def test_the_class_view_shot_shows_the_made_up_class(tmp_path):
+    from backprop_tui.screenshots import CLASS, CLASS_VIEW
+
+    assert main(["--out", str(tmp_path), "--size", "80x24", "--only", CLASS_VIEW]) == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == [f"{CLASS_VIEW}.svg"]
+    svg = ET.fromstring((tmp_path / f"{CLASS_VIEW}.svg").read_text())
+    text = "".join(svg.itertext())
+    assert "9 students" in text.replace("\xa0", " ")
+    for name, *_ in CLASS:
+        assert name in text, name

@@ -223,7 +223,7 @@ def _add_classroom(sub: argparse._SubParsersAction[ArgumentParser]) -> None:
         help="the teacher's live view of every student in the data directory",
         description="A live table of every student: where they are, how their quick checks went, raised hands.",
     )
-    class_.add_argument("--csv", action="store_true", help="print the students' table as CSV (DESIGN §5) and exit")
+    class_.add_argument("--csv", action="store_true", help="print the students' table as CSV (one row per student) and exit")
     class_.set_defaults(handler=_run("backprop_tui.class_app", "run_class"), parser=class_)
 
     verify = sub.add_parser(

@@ -110,10 +110,60 @@ async def take(shot: Shot, size: tuple[int, int], out: Path) -> Path:
     return out / f"{shot.name}.svg"
 
 
-async def take_all(shots: Sequence[Shot], size: tuple[int, int], out: Path) -> list[Path]:
-    """Every shot, one after another."""
+CLASS_VIEW = "29-class-view"
+"""The teacher's live view, of a made-up class (the store is not involved)."""
+
+CLASS = (
+    # name, section, step, first try right, answered, exercises, hand up (minutes), idle (seconds), connected
+    ("ada", "health", 3, 5, 6, 1, None, 12, True),
+    ("alan", "backward", 6, 3, 4, 0, 2, 40, True),
+    ("emmy", "learning-rate", 1, 4, 4, 1, None, 75, True),
+    ("grace", "playground", 0, 6, 7, 1, None, 5, True),
+    ("hedy", "forward", 4, 2, 3, 0, None, 420, True),
+    ("john", "chain-rule", 2, 1, 2, 0, None, 3600, False),
+    ("katherine", "finish", 1, 7, 8, 1, None, 900, False),
+    ("mary", "backward", 2, 3, 3, 0, 1, 20, True),
+    ("sofia", "intro", 5, 1, 1, 0, None, 8, True),
+)  # fmt: skip
+
+
+async def take_class_view(size: tuple[int, int], out: Path) -> Path:
+    """The class view of :data:`CLASS`, with the cursor on a raised hand."""
+    from datetime import UTC, datetime, timedelta
+
+    from backprop_tui.class_app import class_app
+    from backprop_tui.lesson.quiz import QUESTIONS
+    from backprop_tui.models.classroom import ClassSnapshot
+    from backprop_tui.progress.records import LearnerRow, QuestionTally
+
+    now = datetime(2026, 3, 14, 10, 30, tzinfo=UTC)
+    rows = tuple(
+        LearnerRow(
+            name=name, section=section, step=step, first_try_right=right, answered=answered,
+            exercises_solved=exercises, hand_raised=hand is not None,
+            hand_since=None if hand is None else now - timedelta(minutes=hand),
+            last_active=now - timedelta(seconds=idle), connected=connected,
+        )  # fmt: skip
+        for name, section, step, right, answered, exercises, hand, idle, connected in CLASS
+    )
+    tallies = {q.id: QuestionTally(q.id, 9 - k // 2, max(1, 8 - k)) for k, q in enumerate(QUESTIONS)}
+    snapshot = ClassSnapshot(rows, tallies)
+    app = class_app(lambda: snapshot, lambda: now, refresh_every=0)
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        await pilot.press("down")
+        await pilot.pause()
+        app.save_screenshot(f"{CLASS_VIEW}.svg", str(out))
+    return out / f"{CLASS_VIEW}.svg"
+
+
+async def take_all(shots: Sequence[Shot], size: tuple[int, int], out: Path, class_view: bool) -> list[Path]:
+    """Every shot, one after another (and the class view's)."""
     out.mkdir(parents=True, exist_ok=True)
-    return [await take(shot, size, out) for shot in shots]
+    paths = [await take(shot, size, out) for shot in shots]
+    if class_view:
+        paths.append(await take_class_view(size, out))
+    return paths
 
 
 def parse_size(text: str) -> tuple[int, int]:
@@ -137,7 +187,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     shots = [s for s in SHOTS if not args.only or any(part in s.name for part in args.only)]
     # The certificate of the finish shot goes to a scratch folder, never a learner's data.
     os.environ["BACKPROP_TUI_HOME"] = str(Path(tempfile.gettempdir()) / "backprop-tui-screenshots")
-    for path in asyncio.run(take_all(shots, args.size, args.out)):
+    class_view = not args.only or any(part in CLASS_VIEW for part in args.only)
+    for path in asyncio.run(take_all(shots, args.size, args.out, class_view)):
         print(path)
     if any(s.done for s in shots):
         print(args.out / CERTIFICATE)

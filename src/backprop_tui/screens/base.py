@@ -197,8 +197,8 @@ class SectionScreen(Screen[None]):
             step += self.total_steps
         self.step = max(0, min(step, self.total_steps - 1))
 
-    HAND = " · ✋ hand up (h lowers it)"
-    """Added to the header while the learner's hand is raised."""
+    HAND = " · ✋ hand up"
+    """Added to the header while the learner's hand is raised (the notice says h lowers it: the header has no room)."""
 
     def show_hand(self, raised: bool) -> None:
         """Say in the header whether the learner's hand is up."""
