@@ -500,7 +500,7 @@ async def test_the_footer_keeps_the_palette_key_when_the_keys_run_past_the_width
         await pilot.pause()
         footer = screen.query_one(LessonFooter)
         line = footer.render().plain
-        assert len(line) == SIZE[0] and line.endswith("▏^p palette ")
+        assert len(line) == SIZE[0] and line.endswith("▏^p ")  # short of room, the palette's key keeps its key
 
 
 async def test_h_raises_and_lowers_the_hand_in_the_store_and_the_header_on_every_section():
@@ -673,3 +673,141 @@ async def test_ctrl_c_quits_with_the_place_saved_and_ctrl_z_says_why_it_stays(tm
         assert not any("Do you want to quit" in str(n.title) for n in app._notifications)
     with ProgressStore(tmp_path / "p.sqlite3") as store:
         assert store.position("Ada") == ("forward", 2)
+
+
+# -- time spent ---------------------------------------------------------------------------------------------------------
+
+
+class FakeClock:
+    """A monotonic clock the test moves by hand."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+async def test_every_key_counts_as_time_spent_and_only_long_idleness_is_left_out(monkeypatch):
+    import backprop_tui.app as app_module
+
+    clock = FakeClock()
+    monkeypatch.setattr(app_module, "monotonic", clock)
+    store = ProgressStore()
+    app = make_app(store=store, section="chain-rule")
+    async with app.run_test(size=SIZE) as pilot:
+        app.section_screen.go_to_step("explorer")
+        await pilot.pause()
+        app.record_activity()  # the start, counted from the app's creation
+        start = store.seconds("Ada")
+        for _ in range(26):  # six and a half minutes of nudging x, a key every 15 s, and no step move
+            clock.now += 15
+            await pilot.press("plus")
+        await pilot.pause()
+        assert store.seconds("Ada") - start == pytest.approx(26 * 15)
+        clock.now += 20 * 60  # a long break: only the cap counts
+        await pilot.press("minus")
+        assert store.seconds("Ada") - start == pytest.approx(26 * 15 + app_module.IDLE_CAP)
+
+
+async def test_time_up_to_the_last_key_is_kept_on_quit(monkeypatch, tmp_path):
+    import backprop_tui.app as app_module
+
+    clock = FakeClock()
+    monkeypatch.setattr(app_module, "monotonic", clock)
+    path = tmp_path / "progress.db"
+    app = make_app(store=ProgressStore(path), section="intro")
+    async with app.run_test(size=SIZE) as pilot:
+        clock.now += 0.4  # under a second: kept in memory, not written yet
+        await pilot.press("x")
+        clock.now += 0.3
+        await pilot.press("ctrl+c")
+        await pilot.pause()
+    with ProgressStore(path) as reopened:
+        assert reopened.seconds("Ada") == pytest.approx(0.7)
+
+
+async def test_a_running_training_counts_as_time_spent(monkeypatch):
+    import backprop_tui.app as app_module
+
+    clock = FakeClock()
+    monkeypatch.setattr(app_module, "monotonic", clock)
+    store = ProgressStore()
+    app = make_app(store=store, section="intro")
+    async with app.run_test(size=SIZE) as pilot:
+        app.record_activity()
+        start = store.seconds("Ada")
+        release = __import__("threading").Event()
+        app.run_worker(release.wait, thread=True, group=app_module.TRAINING_GROUP)
+        await pilot.pause()
+        for _ in range(3):
+            clock.now += app_module.SAVE_TIME_EVERY
+            app._save_time()
+        assert store.seconds("Ada") - start == pytest.approx(3 * app_module.SAVE_TIME_EVERY)
+        release.set()
+        await app.workers.wait_for_complete()
+        clock.now += app_module.SAVE_TIME_EVERY
+        app._save_time()  # nobody typing, nothing training: nothing is added
+        assert store.seconds("Ada") - start == pytest.approx(3 * app_module.SAVE_TIME_EVERY)
+
+
+# -- the footer ---------------------------------------------------------------------------------------------------------
+
+
+def footer_text(app: BackpropApp) -> str:
+    from backprop_tui.widgets.lesson_footer import LessonFooter
+
+    return app.screen.query_one(LessonFooter).render().plain
+
+
+@pytest.mark.parametrize("section", SECTION_IDS)
+async def test_at_80_columns_the_footer_shows_every_key_of_the_step_and_help(section):
+    app = make_app(section=section)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.section_screen
+        for i in range(screen.total_steps):
+            screen.step = i
+            await pilot.pause()
+            line = footer_text(app)
+            assert len(line) <= SIZE[0]
+            for key in screen.query_one("LessonFooter").keys:
+                if key.own:
+                    assert f" {key.display} " in line, (section, i, key, line)
+            assert " ? " in line and "Help" in line, (section, i, line)
+
+
+async def test_section_6_remedies_footer_keeps_all_its_switches_at_80_columns():
+    app = make_app(section="health")
+    async with app.run_test(size=SIZE) as pilot:
+        app.section_screen.go_to_step("remedies")
+        await pilot.pause()
+        line = footer_text(app)
+        for key in ("+", "-", "f", "i", "k", "g", "l", "o", "?"):
+            assert f" {key} " in line, (key, line)
+        assert line.index(" o ") < line.index(" ? ")  # the step's own keys come first
+
+
+async def test_a_wide_footer_keeps_every_word():
+    app = make_app(section="health")
+    async with app.run_test(size=(200, 40)) as pilot:
+        app.section_screen.go_to_step("remedies")
+        await pilot.pause()
+        line = footer_text(app)
+        for words in ("Deeper", "Shallower", "Optimiser", "Next", "Back", "Help", "Quit", "palette"):
+            assert words in line, (words, line)
+
+
+async def test_in_the_answer_box_the_footer_shows_the_box_keys():
+    app = make_app(section="backward")
+    async with app.run_test(size=SIZE) as pilot:
+        app.section_screen.go_to_step("your-turn")
+        await pilot.pause()
+        assert "Next" in footer_text(app)
+        await pilot.press("enter")  # into the box
+        await pilot.pause()
+        line = footer_text(app)
+        assert "enter Check" in line and "esc Leave" in line and "f1 Help" in line
+        assert "Next" not in line and " ? " not in line  # n and ? would be typed into the box
+        await pilot.press("escape")
+        await pilot.pause()
+        assert "Next" in footer_text(app)

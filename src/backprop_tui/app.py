@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterable
+from time import monotonic
 from typing import TYPE_CHECKING
 
+from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.color import Color, ColorParseError
@@ -46,7 +47,13 @@ WARM_UP_AFTER = 0.5
 """Seconds after start-up to import the engine in the background."""
 
 IDLE_CAP = 300.0
-"""At most this many seconds count as time spent between two key presses."""
+"""At most this many seconds count as time spent between two key presses (or ticks of a running training)."""
+
+SAVE_TIME_EVERY = 15.0
+"""Seconds between saves of the time spent, so a lesson that is cut off loses at most this much."""
+
+TRAINING_GROUP = "train"
+"""The worker group of a training run: while one runs, the learner is watching, not idle."""
 
 
 def _import_engine() -> None:
@@ -120,7 +127,9 @@ class BackpropApp(App[None]):
         """Where progress lives: always a store (in memory, with a notice, if no file can be used)."""
         self._notice = notice
         self._told_unsaved = notice is not None  # the notice says it already
-        self._last_activity = time.monotonic()
+        self._last_activity = monotonic()
+        self._unsaved_seconds = 0.0
+        """Time spent that is not in the store yet (see :meth:`note_activity`)."""
         self._said: dict[str, float] = {}
         self._jumped_from: tuple[str, int] | None = None
         """Where the learner was before the last jump by section (1–8, [ or ]): backspace goes back."""
@@ -159,7 +168,7 @@ class BackpropApp(App[None]):
 
     def say(self, message: str, timeout: float = 3) -> None:
         """Notify once: the same message pressed for again while it is still showing is not stacked."""
-        now = time.monotonic()
+        now = monotonic()
         if self._said.get(message, 0.0) > now:
             return
         self._said[message] = now + timeout
@@ -192,6 +201,21 @@ class BackpropApp(App[None]):
         # The engine (and numpy) load in the background once the first frame is out, so the
         # first step that needs them does not wait a quarter of a second.
         self.set_timer(WARM_UP_AFTER, self._warm_up)
+        self.set_interval(SAVE_TIME_EVERY, self._save_time)
+
+    async def on_event(self, event: events.Event) -> None:
+        """Every key press and click counts as time spent in the lesson (and is saved within a second)."""
+        if isinstance(event, (events.Key, events.MouseDown)):
+            self.note_activity()
+            if self._unsaved_seconds >= 1.0:
+                self.save_time()
+        await super().on_event(event)
+
+    def _save_time(self) -> None:
+        """Every few seconds: a running training is activity too; save the time spent so far."""
+        if any(w.group == TRAINING_GROUP and w.is_running for w in self.workers):
+            self.note_activity()
+        self.save_time()
 
     def _count_first_visit(self) -> None:
         screen = self.section_screen
@@ -279,11 +303,23 @@ class BackpropApp(App[None]):
             self._told_unsaved = True
             self.notify(f"Progress couldn't be saved ({self.store.last_error}).", severity="warning", timeout=8)
 
-    def record_activity(self) -> None:
-        """Add the time since the last activity (capped, so a lunch break doesn't count)."""
-        now = time.monotonic()
-        self.store.add_time(self.learner, min(now - self._last_activity, IDLE_CAP))
+    def note_activity(self) -> None:
+        """The learner is here: the time since the last sign of them counts, up to :data:`IDLE_CAP`
+        (so a lunch break doesn't). Kept in memory until :meth:`save_time`."""
+        now = monotonic()
+        self._unsaved_seconds += min(now - self._last_activity, IDLE_CAP)
         self._last_activity = now
+
+    def save_time(self) -> None:
+        """Write the time spent that the store doesn't have yet."""
+        if self._unsaved_seconds > 0:
+            seconds, self._unsaved_seconds = self._unsaved_seconds, 0.0
+            self.store.add_time(self.learner, seconds)
+
+    def record_activity(self) -> None:
+        """Count the time since the last activity and save it now."""
+        self.note_activity()
+        self.save_time()
 
     def action_goto(self, section: str) -> None:
         """Jump to a section by id, where the learner was in it (backspace comes back)."""

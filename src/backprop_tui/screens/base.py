@@ -297,6 +297,14 @@ class SectionScreen(Screen[None]):
         """
         return True
 
+    @property
+    def own_actions(self) -> frozenset[str]:
+        """The actions of the step on show (the footer puts their keys first): a quick check's answers."""
+        if self.question is not None:
+            return frozenset({"answer"})
+        current = self.current
+        return current.keys if current is not None else frozenset()
+
     def _step_claims(self, key: str) -> bool:
         """Whether the step on show has a key of its own on ``key`` (its box's enter, say)."""
         current = self.current

@@ -7,6 +7,15 @@ key painted twice. This footer is one widget of fixed size that draws the same
 line as Textual's (the same component styles and theme variables): a change
 of keys repaints one row and never moves anything else. A click on a key
 presses it; hovering shows its tooltip.
+
+What it shows follows what the learner can do:
+
+* while a text box has focus, the keys that work in the box (the screen's
+  ``BOX_KEYS``: enter, escape, f1 …), since every other key is typed into it;
+* otherwise the step's own keys first (the screen's ``own_actions``), then the
+  rest. When they don't fit the width, the rest lose their words first (``?``
+  keeps "Help", which lists everything), then the palette's key its words, then
+  the step's own keys are shortened, never dropped while there is room.
 """
 
 from __future__ import annotations
@@ -19,6 +28,7 @@ from rich.text import Text
 from textual import events
 from textual.reactive import reactive
 from textual.widget import Widget
+from textual.widgets import Input
 
 if TYPE_CHECKING:
     from textual.screen import Screen
@@ -33,6 +43,22 @@ class Shown(NamedTuple):
     action: str
     disabled: bool
     tooltip: str
+    own: bool = False
+    """One of the step's own keys (shown first, shortened last)."""
+
+
+HELP_ACTION = "help"
+"""The key that lists every key: it keeps its words when the others lose theirs."""
+
+_DROPPED = "\0"
+"""A key left off the line for want of room (``?`` lists it)."""
+
+DEFAULT_BOX_KEYS: tuple[tuple[str, str, str], ...] = (
+    ("enter", "enter", "Check"),
+    ("escape", "esc", "Leave the box"),
+    ("f1", "f1", "Help"),
+)
+"""(key, display, description) of the keys that work in a text box, unless the screen says otherwise."""
 
 
 class LessonFooter(Widget):
@@ -82,14 +108,31 @@ class LessonFooter(Widget):
         """Take the screen's keys as they are now (a repaint if they changed; never a layout)."""
         if not self.is_attached or screen is not self.screen:
             return
+        if isinstance(screen.focused, Input):
+            self.keys = self._box_keys(screen)
+            self.palette = None
+            return
+        own = getattr(screen, "own_actions", frozenset())
         keys: dict[str, Shown] = {}
         for _node, binding, enabled, tooltip in screen.active_bindings.values():
             if binding.show and binding.action not in keys:
                 keys[binding.action] = Shown(
-                    binding.key, self.app.get_key_display(binding), binding.description, binding.action, not enabled, tooltip
+                    binding.key,
+                    self.app.get_key_display(binding),
+                    binding.description,
+                    binding.action,
+                    not enabled,
+                    tooltip,
+                    binding.action.partition("(")[0] in own,
                 )
-        self.keys = tuple(keys.values())
+        shown = keys.values()
+        self.keys = (*(k for k in shown if k.own), *(k for k in shown if not k.own))
         self.palette = self._palette_key(screen)
+
+    def _box_keys(self, screen: Screen) -> tuple[Shown, ...]:
+        """The keys that work while a text box has focus (everything else is typed into it)."""
+        box_keys = getattr(screen, "BOX_KEYS", DEFAULT_BOX_KEYS)
+        return tuple(Shown(key, display, description, "", False, "", True) for key, display, description in box_keys)
 
     def _palette_key(self, screen: Screen) -> Shown | None:
         if not self.app.ENABLE_COMMAND_PALETTE:
@@ -103,15 +146,20 @@ class LessonFooter(Widget):
 
     # -- drawing -------------------------------------------------------------------------------------
 
-    def _item(self, key: Shown, hovered: bool, compact: bool = False) -> Text:
+    def _item(self, key: Shown, hovered: bool, compact: bool = False, words: str | None = None) -> Text:
         """One key as Textual's FooterKey draws it: `` key `` then ``description ``
-        (compact, as the palette's: ``key`` then `` description``)."""
+        (compact, as the palette's: ``key`` then `` description``); ``words`` replaces the
+        description (``""``: the key alone)."""
         base = self.get_component_rich_style("footer-key--item")
         if key.disabled:
             base += Style(dim=True)
         if hovered:
             base += self.get_component_rich_style("footer-key--hover")
-        shown, described = (key.display, f" {key.description}") if compact else (f" {key.display} ", f"{key.description} ")
+        description = key.description if words is None else words
+        if compact:
+            shown, described = key.display, f" {description}" if description else ""
+        else:
+            shown, described = f" {key.display} ", f"{description} " if description else ""
         text = Text.assemble(
             (shown, self.get_component_rich_style("footer-key--key")),
             (described, self.get_component_rich_style("footer-key--description")),
@@ -119,29 +167,79 @@ class LessonFooter(Widget):
         text.stylize_before(base)
         return text
 
+    def _words(self) -> tuple[list[str | None], bool]:
+        """What each key says (``None``: its description) and whether the palette keeps its words,
+        in the fullest form that fits the width (see the module docstring)."""
+        width = self.size.width
+        keys = self.keys
+        full: list[str | None] = [None] * len(keys)
+
+        def fits(words: list[str | None], palette_words: bool) -> bool:
+            used = sum(
+                cell_len(k.display) + 2 + (cell_len(k.description if w is None else w) + 1 if (w is None or w) else 0)
+                for k, w in zip(keys, words)
+                if w != _DROPPED
+            )
+            if self.palette is not None:
+                used += 2 + cell_len(self.palette.display) + (cell_len(self.palette.description) + 1 if palette_words else 0)
+            return used <= width
+
+        if fits(full, True):
+            return full, True
+        terse: list[str | None] = [None if k.own or k.action == HELP_ACTION else "" for k in keys]
+        if fits(terse, True):
+            return terse, True
+        if fits(terse, False):
+            return terse, False
+        # The keys every step has (next, back, quit) are under ? too: the step's own keys come first.
+        terse = [w if k.own or k.action == HELP_ACTION else _DROPPED for k, w in zip(keys, terse)]
+        if fits(terse, False):
+            return terse, False
+        longest = max((cell_len(k.description) for k in keys if k.own), default=0)
+        for room in range(longest - 1, 2, -1):
+            short = [_shorten(k.description, room) if k.own else w for k, w in zip(keys, terse)]
+            if fits(short, False):
+                return short, False
+        return [_shorten(k.description, 3) if k.own else w for k, w in zip(keys, terse)], False
+
+    def _items(self) -> list[Text]:
+        """Each key's piece of the line (an empty one for a key left off)."""
+        words, _ = self._words()
+        return [
+            Text() if w == _DROPPED else self._item(key, self.hover == i, words=w)
+            for i, (key, w) in enumerate(zip(self.keys, words))
+        ]
+
+    def _palette_item(self) -> Text:
+        """The palette's key at the right end: ``▏^p palette `` (or ``▏^p `` when room is short)."""
+        assert self.palette is not None
+        _, palette_words = self._words()
+        palette = Text.assemble(("▏", self.get_component_rich_style("footer-key--border")))
+        hovered = self.hover == len(self.keys)
+        palette.append_text(self._item(self.palette, hovered, compact=True, words=None if palette_words else ""))
+        palette.append(" ", self.get_component_rich_style("footer-key--item"))
+        return palette
+
     def _spans(self) -> tuple[list[tuple[int, int]], tuple[int, int] | None]:
         """Where each key sits on the line (start, end), and the palette's key."""
         spans: list[tuple[int, int]] = []
         x = 0
-        for key in self.keys:
-            width = cell_len(key.display) + cell_len(key.description) + 3
-            spans.append((x, x + width))
-            x += width
+        for item in self._items():
+            spans.append((x, x + item.cell_len))
+            x += item.cell_len
         if self.palette is None:
             return spans, None
-        width = cell_len(self.palette.display) + cell_len(self.palette.description) + 3  # a border, a space, a padding
+        width = self._palette_item().cell_len
         return spans, (max(0, self.size.width - width), self.size.width)
 
     def render(self) -> Text:
         """The keys from the left, the palette's key at the right end (over any key that runs into it)."""
         width = self.size.width
         line = Text(no_wrap=True, overflow="crop", end="")
-        for i, key in enumerate(self.keys):
-            line.append_text(self._item(key, self.hover == i))
+        for item in self._items():
+            line.append_text(item)
         if self.palette is not None:
-            palette = Text.assemble(("▏", self.get_component_rich_style("footer-key--border")))
-            palette.append_text(self._item(self.palette, self.hover == len(self.keys), compact=True))
-            palette.append(" ", self.get_component_rich_style("footer-key--item"))
+            palette = self._palette_item()
             room = max(0, width - palette.cell_len)
             line.truncate(room, pad=True)
             line.append_text(palette)
@@ -179,3 +277,11 @@ class LessonFooter(Widget):
             self.app.bell()
         else:
             self.app.simulate_key(key.key)
+
+
+def _shorten(words: str, room: int) -> str:
+    """``words`` in at most ``room`` cells: whole if it fits, else cut with a full stop (``Optimiser`` → ``Opt.``)."""
+    if cell_len(words) <= room:
+        return words
+    cut = words[: max(1, room - 1)].rstrip()
+    return cut + "."
