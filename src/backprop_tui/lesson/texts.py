@@ -83,6 +83,13 @@ Each arrow carries one local slope. Multiply them and you get the slope of the \
 whole chain: how fast y moves when x moves. Change x and watch dy/du follow u, \
 while du/dx stays 3."""
 
+SAME_NUMBER_EXPLORER = (
+    "Careful: y = {y} and dy/dx = {slope} agree by coincidence (9x² and 18x meet only at x = 0 and x = 2). "
+    "y is a value; dy/dx, how fast it moves."
+)
+"""Under the explorer when y and dy/dx are equal ({y}: y with two decimals, {slope}: dy/dx with three).
+Two lines at 80 columns: the step has no room for more."""
+
 PATHS_NOTE = """\
 In a network a value usually reaches the loss along several paths: a weight \
 feeds a neuron whose output goes to every neuron of the next layer. The \
@@ -92,6 +99,9 @@ contributions as it sweeps back, so every path is counted once.
 Here f takes two inputs, x and y, so its slopes are partial: ∂f/∂x = y is \
 how f moves when only x moves, y held still, and ∂f/∂y = x likewise. z \
 itself depends on x alone (through both paths), so its slope is dz/dx."""
+
+SAME_NUMBER_PATHS = "Careful: y (x → z) and dy/dx (in x · 2x) are both {value} here, by coincidence."
+"""Under the many-paths example when y and dy/dx are equal ({value}: with two decimals). One line at 80 columns."""
 
 # -- section forward -----------------------------------------------------
 

@@ -8,14 +8,16 @@ come from :func:`~backprop_tui.engine.chain.explorer` and
 
 from __future__ import annotations
 
-from rich.console import Group
+import math
+
+from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 from textual.binding import Binding
 from textual.reactive import reactive
 
 from backprop_tui.engine.chain import explorer, two_paths
-from backprop_tui.lesson.texts import EXPLORER_NOTE, PATHS_NOTE, RULE
+from backprop_tui.lesson.texts import EXPLORER_NOTE, PATHS_NOTE, RULE, SAME_NUMBER_EXPLORER, SAME_NUMBER_PATHS
 from backprop_tui.renderables.chain import ChainDiagram, ChainNode
 from backprop_tui.renderables.numbers import format_number
 from backprop_tui.screens.base import SectionScreen, step
@@ -100,7 +102,10 @@ class ChainRuleScreen(SectionScreen):
         product = Text.assemble(
             ("dy/dx = du/dx × dy/du = ", "bold"), f"{f3(e.du_dx)} × {f3(e.dy_du)} = ", (f3(e.dy_dx), "bold reverse")
         )
-        return Group(chain, table, Text(""), product)
+        parts: list[RenderableType] = [chain, table, Text(""), product]  # then, at x = 0 or 2, a note (two lines)
+        if math.isclose(e.y, e.dy_dx, abs_tol=1e-12):  # at x = 2 both are 36: say they are different things
+            parts += [Text(SAME_NUMBER_EXPLORER.format(y=f2(e.y), slope=f3(e.dy_dx)))]
+        return Group(*parts)
 
     def paths(self) -> Group:
         """Both paths from x to z, each product shown, then the sum."""
@@ -122,7 +127,10 @@ class ChainRuleScreen(SectionScreen):
             (f2(p.dz_dx), "bold reverse"),
         )
         check = Text("Check it another way: z = x·x² = x³, whose slope is 3x².", style="dim")
-        return Group(values, Text(""), table, Text(""), total, check)
+        parts: list[RenderableType] = [values, Text(""), table, Text(""), total, check]
+        if math.isclose(p.y, p.dy_dx, abs_tol=1e-12):  # at x = 2 both are 4, and both appear in the table
+            parts.append(Text(SAME_NUMBER_PATHS.format(value=f2(p.y))))
+        return Group(*parts)
 
 
 def f2(value: float) -> str:
