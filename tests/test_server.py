@@ -97,6 +97,26 @@ async def test_a_session_draws_the_lesson_and_answers_keys(server: Server) -> No
         await amy.close()
 
 
+async def test_the_class_data_is_private_to_the_teacher(server: Server) -> None:
+    """The data directory is 0700 and every file in it 0600 (other users of a lab server read nothing)."""
+    import stat
+
+    eve = await student(server.port, "eve", password=PASSWORD)
+    try:
+        await eve.term.wait_text("Step 1 of")
+        eve.term.send("n")
+        await eve.term.wait_text("Step 2 of")
+    finally:
+        await eve.close()
+    assert stat.S_IMODE(server.home.stat().st_mode) == 0o700
+    files = [p for p in server.home.rglob("*") if p.is_file()]
+    assert {p.name for p in files} >= {"progress.sqlite3", "host_key"}
+    for path in files:
+        assert stat.S_IMODE(path.stat().st_mode) & 0o077 == 0, path
+    for folder in (p for p in server.home.rglob("*") if p.is_dir()):
+        assert stat.S_IMODE(folder.stat().st_mode) & 0o077 == 0, folder
+
+
 async def test_a_lone_escape_reaches_the_app(server: Server) -> None:
     """The quiet driver sleeps until input, yet a lone ESC (no key after it) still arrives, after its timeout."""
     rae = await student(server.port, "rae", password=PASSWORD)
