@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
+from backprop_tui.lesson.exercises import EXERCISE_IDS, EXERCISES
 from backprop_tui.lesson.quiz import QUESTIONS
 from backprop_tui.lesson.sections import SECTION_IDS
 from backprop_tui.progress import keys, signing
@@ -26,6 +27,7 @@ from backprop_tui.progress.certificate import (
     served_directory,
     write_certificate,
 )
+from backprop_tui.progress.results import ExerciseResult
 from backprop_tui.progress.store import ProgressStore, Results, data_dir, open_store, results
 
 DAY = dt.date(2026, 3, 14)
@@ -33,7 +35,8 @@ SIGNATURE = re.compile(r"^[A-Za-z0-9+/]{86}==$")
 """64 bytes of Ed25519 signature, in base64."""
 
 
-def complete_results(score: int = 8, seconds: float = 3900.0) -> Results:
+def complete_results(score: int = 8, seconds: float = 3900.0, attempts: int = 1) -> Results:
+    """Every section, every quick check and every exercise done (the first exercise in ``attempts`` answers)."""
     return Results(
         visited=SECTION_IDS,
         sections_total=len(SECTION_IDS),
@@ -41,6 +44,7 @@ def complete_results(score: int = 8, seconds: float = 3900.0) -> Results:
         questions_total=len(QUESTIONS),
         score=score,
         seconds=seconds,
+        exercises=tuple(ExerciseResult(e.id, e.title, attempts if i == 0 else 1, True) for i, e in enumerate(EXERCISES)),
     )
 
 
@@ -67,9 +71,13 @@ def own_fingerprint() -> str:
 
 def test_the_signed_statement_is_one_canonical_line_of_every_printed_fact():
     facts = facts_for("Ada Lovelace", DAY, complete_results(), "SHA256:" + "A" * 43)
+    n = len(EXERCISES)
     assert json.loads(facts.statement()) == [
-        "backprop-tui certificate v2", "Ada Lovelace", "2026-03-14", 8, len(QUESTIONS), 3900, 8, 8, "SHA256:" + "A" * 43,
+        "backprop-tui certificate v3", "Ada Lovelace", "2026-03-14", 8, len(QUESTIONS), 3900, 8, 8, n, n, n,
+        "SHA256:" + "A" * 43,
     ]
+    three = facts_for("Ada Lovelace", DAY, complete_results(attempts=3), facts.signer)
+    assert json.loads(three.statement())[8:11] == [n, n, n + 2]  # solved, exercises, attempts in all
     assert b"\n" not in facts.statement()
     assert facts_for("Ada Lovelace", DAY, complete_results(seconds=3959.9), facts.signer) == facts  # the same minute
 
@@ -81,9 +89,10 @@ def test_the_signed_statement_is_one_canonical_line_of_every_printed_fact():
         {"date": DAY + dt.timedelta(days=1)},
         {"results": complete_results(score=9)},
         {"results": complete_results(seconds=3960.0)},
+        {"results": complete_results(attempts=2)},
         {"signer": "SHA256:" + "B" * 43},
     ],
-    ids=["name", "date", "score", "time", "signer"],
+    ids=["name", "date", "score", "time", "exercise-attempts", "signer"],
 )
 def test_every_fact_changes_the_signature(change):
     key = keys.signing_key()
@@ -133,8 +142,10 @@ def test_render_certificate_states_the_facts_the_signer_and_the_signature():
     assert f"Quick checks: 8 of {len(QUESTIONS)} right on the first try" in text
     assert "Sections visited: 8 of 8" in text
     assert "Time spent: 1 h 05 min" in text
+    n = len(EXERCISES)
+    assert f"Exercises: {n} of {n} solved, {n} attempts in all" in text
     assert "Signed by: SHA256:" + "F" * 43 in text
-    assert "Signature (v2):" in text
+    assert "Signature (v3):" in text
     assert "S" * 44 in text and "S" * 42 + "==" in text  # the signature in two lines that fit the panel
     assert all(len(line) <= 72 for line in text.splitlines())
 
@@ -193,13 +204,34 @@ def test_certificate_from_real_progress(store, tmp_path):
         store.visit("ada", section)
     for q in QUESTIONS:
         store.record_answer("ada", q.id, q.answer, True)
+    store.record_exercise("ada", EXERCISE_IDS[0], False)  # one wrong try first
+    for exercise in EXERCISE_IDS:
+        store.record_exercise("ada", exercise, True)
+    store.record_exercise("ada", "an-exercise-no-longer-in-the-lesson", True)  # not counted
     store.add_time("ada", 725.0)
     cert = write_certificate(store, "ada", results(store, "ada"), today=DAY, directory=tmp_path)
     facts = signing.verify(cert.txt_path)
+    n = len(EXERCISE_IDS)
     assert (facts.name, facts.date, facts.score, facts.total, facts.seconds) == (
         ("ada",), "2026-03-14", len(QUESTIONS), len(QUESTIONS), 720
     )
-    assert "Time spent: 12 min" in cert.txt_path.read_text(encoding="utf-8")
+    assert (facts.solved, facts.exercises, facts.attempts, facts.version) == (n, n, n + 1, "v3")
+    text = cert.txt_path.read_text(encoding="utf-8")
+    assert "Time spent: 12 min" in text and f"Exercises: {n} of {n} solved, {n + 1} attempts in all" in text
+
+
+def test_refused_below_the_pass_mark_with_what_is_missing(store, tmp_path):
+    for section in SECTION_IDS:
+        store.visit("ada", section)
+    for q in QUESTIONS:
+        store.record_answer("ada", q.id, q.answer, True)
+    store.record_exercise("ada", EXERCISE_IDS[-1], False)  # every exercise but the last solved
+    for exercise in EXERCISE_IDS[:-1]:
+        store.record_exercise("ada", exercise, True)
+    with pytest.raises(ValueError, match="Still to do: Solve the exercise of section 4") as error:
+        write_certificate(store, "ada", results(store, "ada"), today=DAY, directory=tmp_path / "out")
+    assert f"{EXERCISES[-1].title} (not solved yet, 1 attempt)" in str(error.value)
+    assert not (tmp_path / "out").exists() and store.certificate("ada") is None
 
 
 def test_refused_while_the_lesson_is_incomplete(store, tmp_path):
@@ -291,19 +323,26 @@ def finished_store(learner: str) -> ProgressStore:
         store.visit(learner, section)
     for q in QUESTIONS:
         store.record_answer(learner, q.id, q.answer, True)
+    for exercise in EXERCISE_IDS:
+        store.record_exercise(learner, exercise, True)
     store.add_time(learner, 725.0)
     return store
 
 
-def certificate_shown(app) -> str:
-    """What the finish screen's certificate area says, as plain text (wide enough that no line wraps)."""
+def certificate_shown(app, width: int = 160) -> str:
+    """What the finish screen's certificate area says, as plain text (by default wide enough that all fits)."""
     from textual.widgets import Static
 
     widget = app.section_screen.query_one("#certificate", Static)
     assert widget.display
-    console = Console(width=160, file=io.StringIO(), record=True, color_system=None)
+    console = Console(width=width, file=io.StringIO(), record=True, color_system=None)
     console.print(widget.content, markup=False)
     return console.export_text()
+
+
+def flat(text: str) -> str:
+    """``text`` with its lines joined (a note wraps at spaces)."""
+    return " ".join(line.strip() for line in text.splitlines())
 
 
 def every_file(*roots: Path) -> set[Path]:
@@ -325,7 +364,7 @@ async def test_a_served_student_sees_the_signed_certificate_and_it_stays_in_thei
         assert record is not None
         text = certificate_shown(app)
         fingerprint = keys.fingerprint(keys.installation_public_key())
-        assert f"Key       {fingerprint}" in text and f"Signature\n{record.code}" in text  # whole, on a line of its own
+        assert f"Key\n  {fingerprint}\n" in text and f"Signature\n  {record.code}\n" in text  # whole, on lines of their own
         assert "kept on the server" in text and "backprop-tui verify" in text
         assert "This certifies that" in text and "Time spent: 12 min" in text  # the certificate itself
         assert record.code[:44] in text and f"Signed by: {fingerprint}" in text
@@ -352,7 +391,7 @@ async def test_a_served_certificate_is_signed_with_the_servers_host_key(tmp_path
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("n")
         await pilot.pause()
-        assert f"Key       {keys.fingerprint(server.public_key())}" in certificate_shown(app)
+        assert f"Key\n  {keys.fingerprint(server.public_key())}\n" in certificate_shown(app)
         record = store.certificate("bob")
     assert not (data_dir() / keys.KEY_NAME).exists()
     assert signing.verify(record.txt_path).signer == keys.fingerprint(server.public_key())
@@ -375,9 +414,10 @@ async def test_a_served_student_is_not_shown_a_file_from_outside_their_folder(tm
         assert local.code in certificate_shown(app)  # the same facts, key and day: the same signature
 
 
-async def test_a_local_learner_is_told_where_the_files_are_and_how_to_check_them(tmp_path):
+async def test_a_local_learner_is_told_where_the_files_are_and_how_to_check_them(tmp_path, monkeypatch):
     from backprop_tui.app import BackpropApp
 
+    monkeypatch.setenv("HOME", str(tmp_path / "someone-else"))  # the data directory is not below the home folder
     store = finished_store("dora")
     app = BackpropApp(section="finish", learner="dora", store=store)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -386,9 +426,84 @@ async def test_a_local_learner_is_told_where_the_files_are_and_how_to_check_them
         record = store.certificate("dora")
         text = certificate_shown(app)
         assert record.txt_path.parent == data_dir()
-        assert f"Signature\n{record.code}" in text and f"Saved as {record.svg_path}" in text
-        assert f"Check it with: backprop-tui verify {record.txt_path}" in text
+        assert f"Signature\n  {record.code}\n" in text
+        assert f"Saved as\n  {record.svg_path}\n  {record.txt_path}\n" in text  # each path whole, on its own line
+        assert f"Check it with\n  backprop-tui verify {record.txt_path}\n" in text
         assert "This certifies that" not in text  # the files hold the certificate; the screen says where
+        n = len(EXERCISE_IDS)
+        stated = text[text.index("It states\n") : text.index("Saved as")]
+        assert stated.splitlines()[1:] == [  # what the file states, read back from it
+            f"  Date: {record.issued_at}", "  Sections visited: 8 of 8",
+            f"  Quick checks: {len(QUESTIONS)} of {len(QUESTIONS)} right on the first try",
+            f"  Exercises: {n} of {n} solved, {n} attempts in all", "  Time spent: 12 min",
+        ]  # fmt: skip
+        assert signing.verify(record.txt_path).summary() == (
+            f"dora, {record.issued_at}, {len(QUESTIONS)}/{len(QUESTIONS)}, exercises {n}/{n}"
+        )
+
+
+async def test_paths_below_the_home_folder_read_from_it_and_the_command_is_quoted_for_a_shell(tmp_path, monkeypatch):
+    from backprop_tui.app import BackpropApp
+
+    home = tmp_path / "ada"
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("BACKPROP_TUI_HOME", str(home / "Library" / "Application Support" / "backprop-tui"))
+    store = finished_store("ada")
+    app = BackpropApp(section="finish", learner="ada", store=store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("n")
+        await pilot.pause()
+        wide = certificate_shown(app, width=100)
+        text = certificate_shown(app, width=76)  # the width the certificate area has at 80 columns
+        assert "  ~/Library/Application Support/backprop-tui/certificate-ada.txt\n" in text
+        command = "  backprop-tui verify ~/'Library/Application Support/backprop-tui/certificate-ada.txt'\n"
+        assert command in wide  # the shell expands ~ (outside the quotes) and keeps the space inside them
+        assert command not in text  # 86 columns: in two commands that each fit
+        assert "  cd ~/'Library/Application Support/backprop-tui'\n  backprop-tui verify certificate-ada.txt\n" in text
+        folder = home / "Library" / "Application Support" / "backprop-tui"
+        assert store.certificate("ada").txt_path == folder / "certificate-ada.txt"
+
+
+async def test_a_path_too_long_for_the_window_is_cut_at_its_start_and_never_wrapped(tmp_path, monkeypatch):
+    from backprop_tui.app import BackpropApp
+
+    monkeypatch.setenv("HOME", str(tmp_path / "elsewhere"))
+    deep = tmp_path / ("a-very-long-folder-name-" * 3) / "backprop-tui"
+    monkeypatch.setenv("BACKPROP_TUI_HOME", str(deep))
+    store = finished_store("ada")
+    app = BackpropApp(section="finish", learner="ada", store=store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("n")
+        await pilot.pause()
+        record = store.certificate("ada")
+        wide = certificate_shown(app, width=200)
+        narrow = certificate_shown(app, width=60)
+    svg = str(record.svg_path)
+    assert f"\n  {svg}\n" in wide and "cut to fit" not in wide
+    lines = narrow.splitlines()
+    assert all(len(line.rstrip()) <= 60 for line in lines)
+    cut = next(line for line in lines if line.startswith("  …") and line.endswith("certificate-ada.svg"))
+    assert svg.endswith(cut.strip().removeprefix("…"))  # the end of the path, its file name whole
+    assert f"(cut to fit: the whole line needs {len(svg) + 2} columns; widen the window to copy it)" in flat(narrow)
+    assert svg not in narrow.replace("\n", "")  # no line holds a piece of it that reads as the whole
+    assert not any(line.strip() and svg.startswith(line.strip()) for line in lines)  # never wrapped mid-path
+    assert "(the signature, in two lines as the certificate prints it)" in narrow
+    assert f"  {record.code[:44]}\n  {record.code[44:]}\n" in narrow
+
+
+async def test_a_served_student_in_a_narrow_window_is_told_the_certificate_is_wider(tmp_path):
+    from backprop_tui.app import BackpropApp
+
+    store = finished_store("erin")
+    app = BackpropApp(section="finish", learner="erin", store=store, served=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("n")
+        await pilot.pause()
+        assert "This certifies that" in certificate_shown(app, width=76)
+        narrow = certificate_shown(app, width=60)
+    assert "This certifies that" not in narrow
+    assert f"The certificate is {signing.WIDTH} columns wide: widen the window to see it here." in flat(narrow)
+    assert all(len(line.rstrip()) <= 60 for line in narrow.splitlines())
 
 
 async def test_a_certificate_from_before_signing_asks_for_a_new_one(tmp_path):

@@ -12,9 +12,11 @@ from pathlib import Path
 
 import pytest
 
+from backprop_tui.lesson.exercises import EXERCISE_IDS, EXERCISES
 from backprop_tui.lesson.quiz import QUESTIONS, questions_for
 from backprop_tui.lesson.sections import SECTION_IDS
 from backprop_tui.progress import schema
+from backprop_tui.progress.results import ExerciseResult
 from backprop_tui.progress.store import (
     DB_NAME,
     SCHEMA_VERSION,
@@ -508,6 +510,8 @@ def finish_everything(store: ProgressStore, learner: str, *, wrong: set[str] = f
     for q in QUESTIONS:
         first = next(letter for letter in "abcd" if letter != q.answer) if q.id in wrong else q.answer
         store.record_answer(learner, q.id, first, q.is_correct(first))
+    for exercise in EXERCISE_IDS:
+        store.record_exercise(learner, exercise, True)
 
 
 def test_results_of_a_new_learner(db):
@@ -520,13 +524,16 @@ def test_results_of_a_new_learner(db):
         questions_total=len(QUESTIONS),
         score=0,
         seconds=0.0,
+        exercises=tuple(ExerciseResult(e.id, e.title, 0, False) for e in EXERCISES),
         unanswered=tuple(q.id for q in QUESTIONS),
     )
-    assert not r.complete
-    assert r.missing[0] == "section 1 Why backpropagation"
-    assert "section 8 Finish" in r.missing
+    assert not r.passed
+    visit, answer, *_ = r.missing
+    assert visit.startswith("Visit section 1 Why backpropagation, section 2 The chain rule, ")
+    assert visit.endswith(" and section 8 Finish.")
     n = len(questions_for("chain-rule"))
-    assert f"{n} quick checks in section 2 The chain rule" in r.missing
+    assert answer.startswith(f"Answer the {len(QUESTIONS)} quick checks still open: ")
+    assert f"{n} in section 2 The chain rule" in answer
 
 
 def test_results_complete_only_with_every_section_and_every_answer(db):
@@ -535,16 +542,20 @@ def test_results_complete_only_with_every_section_and_every_answer(db):
             store.visit("ada", section)
         for q in QUESTIONS:
             store.record_answer("ada", q.id, q.answer, True)
+        for exercise in EXERCISE_IDS:
+            store.record_exercise("ada", exercise, True)
         r = results(store, "ada")
-        assert not r.complete
-        assert r.missing == ("section 8 Finish",)
+        assert not r.passed
+        assert r.missing == ("Visit section 8 Finish.",)
 
         store.visit("ada", "finish")
         store.record_answer("ada", "gone-question", "a", True)  # no longer in the lesson: ignored
         store.visit("ada", "gone-section")
+        store.record_exercise("ada", "gone-exercise", False)  # nor is this one
         r = results(store, "ada")
-        assert r.complete and r.missing == ()
+        assert r.passed and r.missing == ()
         assert r.visited == SECTION_IDS
+        assert [e.id for e in r.exercises] == list(EXERCISE_IDS)
         assert r.answered == r.questions_total == len(QUESTIONS)
         assert r.score == len(QUESTIONS)
 
@@ -556,11 +567,13 @@ def test_results_missing_answers_are_listed_per_section(db):
         last = QUESTIONS[-1]
         for q in QUESTIONS[:-1]:
             store.record_answer("ada", q.id, q.answer, True)
+        for exercise in EXERCISE_IDS:
+            store.record_exercise("ada", exercise, True)
         r = results(store, "ada")
-    assert not r.complete
+    assert not r.passed
     assert r.answered == len(QUESTIONS) - 1
     assert r.unanswered == (last.id,)
-    assert len(r.missing) == 1 and r.missing[0].startswith("1 quick check in section 6")
+    assert r.missing == ("Answer the quick check still open, in section 6 Gradient health.",)
 
 
 def test_score_counts_first_attempts_only(db):
@@ -571,7 +584,7 @@ def test_score_counts_first_attempts_only(db):
             store.record_answer("ada", q.id, q.answer, True)
         store.add_time("ada", 61.0)
         r = results(store, "ada")
-    assert r.complete
+    assert r.passed
     assert r.score == len(QUESTIONS) - 2
     assert r.seconds == 61.0
 

@@ -144,3 +144,29 @@ def test_control_characters_in_a_name_are_not_printed(tmp_path):
     status, message = reset.reset_learner(path, "a\x1b[2Jb")
     assert status == 0
     assert "\x1b" not in message and "a�[2Jb" in message
+
+
+def test_reset_is_the_fresh_start_section_8_offers_when_the_mark_is_out_of_reach(capsys):
+    """A first try can't be taken again: below the pass mark with every first try taken, reset gives the
+    learner back every first try and every exercise (unsolved attempts too), and leaves the others' as they were."""
+    from backprop_tui.lesson.exercises import EXERCISE_IDS
+    from backprop_tui.progress.store import results
+
+    path = data_dir() / DB_NAME
+    path.parent.mkdir(parents=True)
+    with ProgressStore(path) as store:
+        for name in ("ada", "bob"):
+            for q in QUESTIONS:
+                store.record_answer(name, q.id, next(x for x in "abcd" if x != q.answer), False)
+            store.record_exercise(name, EXERCISE_IDS[0], False)
+        before = results(store, "ada")
+        bob = results(store, "bob")
+    assert not before.score_in_reach and before.exercises[0].attempts == 1
+    assert main(["reset", "--name", "ada", "--yes"]) == 0
+    capsys.readouterr()
+    with ProgressStore(path) as store:
+        after = results(store, "ada")
+        assert results(store, "bob") == bob
+    assert after.score_in_reach and after.still_open == len(QUESTIONS) and after.score == 0
+    assert all(e.attempts == 0 and not e.solved for e in after.exercises)
+    assert "ada" not in names_in(path, "exercises")

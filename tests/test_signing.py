@@ -17,23 +17,29 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from backprop_tui import cli
+from backprop_tui.lesson.exercises import EXERCISES
 from backprop_tui.lesson.quiz import QUESTIONS
 from backprop_tui.lesson.sections import SECTION_IDS
 from backprop_tui.progress import keys, signing
 from backprop_tui.progress.certificate import Certificate, write_certificate
+from backprop_tui.progress.results import ExerciseResult
 from backprop_tui.progress.store import ProgressStore, Results, data_dir
 
 DAY = dt.date(2026, 3, 14)
 TOTAL = len(QUESTIONS)
-VALID = f"valid: Ada Lovelace, 2026-03-14, 8/{TOTAL}\n"
+N = len(EXERCISES)
+EXERCISES_LINE = f"Exercises: {N} of {N} solved, {N + 1} attempts in all"
+VALID = f"valid: Ada Lovelace, 2026-03-14, 8/{TOTAL}, exercises {N}/{N}\n"
 MISMATCH = (
-    "the signature does not match the stated facts: the name, date, sections, score or time was changed, or the signature was"
+    "the signature does not match the stated facts: the name, date, sections, score, exercises or time was changed, "
+    "or the signature was"
 )
 DAMAGED = "the signature was changed: it is not an Ed25519 signature (88 characters of base64)"
 FUZZ = settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 
 def complete_results(score: int = 8, seconds: float = 3900.0) -> Results:
+    """Every section, quick check and exercise done; the first exercise took two attempts."""
     return Results(
         visited=SECTION_IDS,
         sections_total=len(SECTION_IDS),
@@ -41,6 +47,7 @@ def complete_results(score: int = 8, seconds: float = 3900.0) -> Results:
         questions_total=TOTAL,
         score=score,
         seconds=seconds,
+        exercises=tuple(ExerciseResult(e.id, e.title, 2 if i == 0 else 1, True) for i, e in enumerate(EXERCISES)),
     )
 
 
@@ -135,8 +142,11 @@ def test_windows_line_ends_and_a_byte_order_mark_still_read(cert, capsys):
         (f"Quick checks: 8 of {TOTAL}", f"Quick checks: 8 of {TOTAL + 1}"),
         ("Time spent: 1 h 05 min", "Time spent: 1 h 15 min"),
         ("Sections visited: 8 of 8", "Sections visited: 8 of 9"),
+        (EXERCISES_LINE, f"Exercises: {N} of {N} solved, 1 attempt in all"),
+        (EXERCISES_LINE, f"Exercises: {N} of {N + 1} solved, {N + 1} attempts in all"),
+        (EXERCISES_LINE, f"Exercises: {N + 1} of {N} solved, {N + 1} attempts in all"),
     ],
-    ids=["name", "date", "score", "total", "time", "sections"],
+    ids=["name", "date", "score", "total", "time", "sections", "attempts", "exercises", "solved"],
 )
 def test_a_changed_fact_no_longer_matches_the_signature(cert, capsys, kind, old, new):
     path = path_of(cert, kind)
@@ -191,15 +201,20 @@ def refused_lines(path: Path, capsys) -> list[str]:
         ("Date: 2026-03-14", "Date: 14 March 2026", "the date line was changed: "),
         (f"Quick checks: 8 of {TOTAL}", f"Quick checks: 08 of {TOTAL}",
          "not a certificate as issued: this line is not one it prints: 'Quick checks: 08 of"),
-        ("Signature (v2):", "Signature (v3):", "the certificate is in format v3, which this version"),
-        ("Signature (v2):", "Signature:", "the signature line was changed: 'Signature:'"),
+        ("Signature (v3):", "Signature (v4):",
+         "the certificate is in format v4, which this version of backprop-tui can't check (it reads v2 and v3)"),
+        ("Signature (v3):", "Signature (v2):",
+         "not a certificate as issued: this line is not one it prints: 'Exercises: "),  # v2 states no exercises
+        ("Signature (v3):", "Signature:", "the signature line was changed: 'Signature:'"),
+        (EXERCISES_LINE, EXERCISES_LINE.replace("solved", "done"), "the exercises line was changed: "),
+        (EXERCISES_LINE, "Practice: all done", "not a whole certificate: the exercises line is missing"),
         ("Signed by: ", "Signed: ", "not a whole certificate: the signer's fingerprint ('Signed by') line is missing"),
         ("SHA256:", "MD5:", "the signer's fingerprint ('Signed by') line was changed: "),
         ("This certifies that", "This says that", "not a whole certificate: the lines around the name"),
         ("Check it with: ", "Trust it: ", "not a certificate as issued: this line is not one it prints: 'Trust it: "),
     ],
-    ids=["time-form", "score-words", "no-such-date", "date-form", "leading-zero", "format", "label",
-         "signer-label", "signer-form", "intro", "hint"],
+    ids=["time-form", "score-words", "no-such-date", "date-form", "leading-zero", "format", "older-format", "label",
+         "exercises-form", "exercises-missing", "signer-label", "signer-form", "intro", "hint"],
 )
 def test_a_line_not_as_a_certificate_prints_it_says_which(cert, capsys, kind, old, new, reason):
     path = path_of(cert, kind)
@@ -230,7 +245,7 @@ def test_a_missing_signature_says_so(cert, capsys, kind):
     for chunk in (cert.code[:44], cert.code[44:]):
         tamper(path, chunk, "")
     assert refused(path, capsys) == "signature missing: nothing follows the 'Signature' line"
-    tamper(path, "Signature (v2):", "")
+    tamper(path, "Signature (v3):", "")
     assert refused(path, capsys) == "signature missing: the certificate has no 'Signature' line"
 
 
@@ -257,6 +272,74 @@ def test_a_certificate_from_before_signing_has_no_signature(tmp_path, capsys):
     path.write_text(OLD_CERTIFICATE, encoding="utf-8")
     reason = refused(path, capsys)
     assert reason.startswith("signature missing: this certificate was issued before certificates were signed")
+
+
+V2_KEY = bytes(range(32))
+"""The private key (raw Ed25519 bytes) that signed :data:`V2_CERTIFICATE`."""
+V2_CERTIFICATE = """\
+╭────────────── backprop-tui · Certificate of completion ──────────────╮
+│                                                                      │
+│                         This certifies that                          │
+│                             Ada Lovelace                             │
+│      has completed the backprop-tui lesson on backpropagation.       │
+│                                                                      │
+│                           Date: 2026-03-14                           │
+│                       Sections visited: 8 of 8                       │
+│             Quick checks: 8 of 11 right on the first try             │
+│                        Time spent: 1 h 05 min                        │
+│                                                                      │
+│    Signed by: SHA256:lbmsoA0yIEcEiVDRnMWuzm+nV+3ZEEpVIURqFoeSspg     │
+│                           Signature (v2):                            │
+│             av9pJkX3vjo9UuSYk+dzw76LdHXHFXdhOjNm45wIS9Eu             │
+│             LWvbo67ijKbLJCGjxxTXJpkefG5zqMtw8eAE46iKBw==             │
+│                                                                      │
+│               Check it with: backprop-tui verify FILE                │
+│                                                                      │
+╰──────────────────────────────────────────────────────────────────────╯
+"""
+"""A v2 certificate exactly as backprop-tui wrote it before the exercises were graded (no exercises line)."""
+
+
+@pytest.fixture
+def v2_installation(tmp_path, monkeypatch) -> Path:
+    """This installation's key is the one that signed :data:`V2_CERTIFICATE`; returns that certificate's file."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    key = Ed25519PrivateKey.from_private_bytes(V2_KEY)
+    path = tmp_path / "v2_key"
+    path.write_bytes(
+        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.OpenSSH, serialization.NoEncryption())
+    )
+    monkeypatch.setenv(keys.HOST_KEY_ENV, str(path))
+    certificate = tmp_path / "certificate-v2.txt"
+    certificate.write_text(V2_CERTIFICATE, encoding="utf-8")
+    return certificate
+
+
+def test_a_v2_certificate_from_before_the_exercises_still_verifies_and_says_so(v2_installation, capsys):
+    assert run(v2_installation, capsys) == (
+        0, "valid: Ada Lovelace, 2026-03-14, 8/11 (format v2: issued before the exercises were graded)\n"
+    )
+    facts = signing.verify(v2_installation)
+    assert (facts.version, facts.solved, facts.exercises, facts.attempts) == ("v2", 0, 0, 0)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "reason"),
+    [
+        ("Quick checks: 8 of 11", "Quick checks: 9 of 11", MISMATCH),
+        ("Time spent: 1 h 05 min", "Time spent: 1 h 05 min│\n│Exercises: 5 of 5 solved, 5 attempts in all",
+         "not a certificate as issued: this line is not one it prints: 'Exercises: 5 of 5 solved, 5 attempts in all'"),
+        ("Signature (v2):", "Signature (v3):", "not a whole certificate: the exercises line is missing"),
+    ],
+    ids=["score", "exercises-added", "relabelled-v3"],
+)
+def test_a_changed_v2_certificate_is_refused(v2_installation, capsys, old, new, reason):
+    text = V2_CERTIFICATE
+    assert text.count(old) == 1
+    v2_installation.write_text(text.replace(old, new), encoding="utf-8")
+    assert refused(v2_installation, capsys) == reason
 
 
 @settings(max_examples=150, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -398,7 +481,7 @@ def test_any_svg_text_gives_a_reason(tmp_path, capsys, text):
 def test_a_name_that_looks_like_a_certificate_line_still_checks(tmp_path, capsys, kind, name):
     cert = issue(tmp_path, learner=name)
     status, out = run(path_of(cert, kind), capsys)
-    assert (status, out) == (0, f"valid: {signing.printable_name(name)}, 2026-03-14, 8/{TOTAL}\n")
+    assert (status, out) == (0, f"valid: {signing.printable_name(name)}, 2026-03-14, 8/{TOTAL}, exercises {N}/{N}\n")
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -1,7 +1,9 @@
 """The completion certificate: a Rich panel, saved as SVG and plain text, signed by the installation.
 
+It is issued only at the pass mark (:attr:`~backprop_tui.progress.results.Results.passed`).
 It states the learner's name, the date, the sections visited, the quick-check
-score and the time (in whole minutes), then the fingerprint of the
+score, the exercises solved (with the attempts they took, in all) and the time
+(in whole minutes), then the fingerprint of the
 installation's key and the Ed25519 signature of those facts
 (:mod:`~backprop_tui.progress.signing`), so ``backprop-tui verify FILE`` on the
 issuing installation tells a genuine certificate from a changed or made-up one.
@@ -26,7 +28,6 @@ from backprop_tui.progress.signing import (
     CHECK_HINT,
     COMPLETED,
     INTRO,
-    SIGNATURE_LABEL,
     TITLE,
     WIDTH,
     Facts,
@@ -94,6 +95,9 @@ def facts_for(learner: str, date: dt.date, results: Results, signer: str) -> Fac
         total=results.questions_total,
         seconds=counted_seconds(results.seconds),
         signer=signer,
+        solved=results.exercises_solved,
+        exercises=len(results.exercises),
+        attempts=results.exercise_attempts,
     )
 
 
@@ -113,7 +117,7 @@ def render_certificate(facts: Facts, signature: str) -> Panel:
         *(line(fact) for fact in facts.fact_lines()),
         Text(),
         Align.center(signed_by),
-        line(SIGNATURE_LABEL, "dim"),
+        line(facts.signature_label, "dim"),
         *(line(chunk, "bold") for chunk in signature_lines(signature)),
         Text(),
         line(CHECK_HINT, "dim"),
@@ -154,11 +158,11 @@ def write_certificate(
     and key give the same signature.
 
     Raises:
-        ValueError: the lesson is not complete yet.
+        ValueError: the pass mark is not reached yet (the message says what is still to do).
         CertificateError: the key can't be used or the files could not be written (one line, for the learner).
     """
-    if not results.complete:
-        raise ValueError("The certificate needs the whole lesson; still to do: " + ", ".join(results.missing))
+    if not results.passed:
+        raise ValueError("The certificate needs the pass mark. Still to do: " + " ".join(results.missing))
     issued = today or dt.date.today()
     try:
         key = keys.signing_key()

@@ -133,6 +133,11 @@ class ClassQueries:
         rows = self._read("SELECT exercise FROM exercises WHERE learner = ? AND solved_at IS NOT NULL", (learner,))
         return {str(r[0]) for r in rows}
 
+    def exercise_attempts(self, learner: str) -> dict[str, tuple[int, bool]]:
+        """Each exercise ``learner`` has tried, by id: (answers checked, solved)."""
+        rows = self._read("SELECT exercise, attempts, solved_at IS NOT NULL FROM exercises WHERE learner = ?", (learner,))
+        return {str(exercise): (int(attempts), bool(solved)) for exercise, attempts, solved in rows}
+
     # -- sessions on the classroom server ------------------------------------------------------------
 
     def session_started(self, learner: str, session: str, pid: int) -> None:

@@ -1,8 +1,8 @@
 """Signed certificates: what a signature covers, reading a certificate back, and ``backprop-tui verify``.
 
 A certificate prints its facts as a person reads them (name, date, sections
-visited, quick-check score, time spent), then the fingerprint of the key that
-signed them and the Ed25519 signature in base64. The signature covers one
+visited, quick-check score, exercises solved, time spent), then the fingerprint
+of the key that signed them and the Ed25519 signature in base64. The signature covers one
 canonical line built from exactly what is printed (:meth:`Facts.statement`),
 with a version tag and the signer's fingerprint, so only the holder of the
 installation's private key (:mod:`~backprop_tui.progress.keys`) can make one
@@ -15,6 +15,11 @@ SVG (Rich's export: one ``<text>`` element per run of one style, placed by
 print, so no unsigned line can be added. :func:`verify_command` is
 ``backprop-tui verify FILE``: ``valid: …`` and exit 0, or why not and exit 1,
 never a traceback.
+
+Formats: ``v3`` (written now) states the exercises; ``v2`` certificates, issued
+before the exercises were graded, are still read and checked as they were
+signed, and :func:`verify_command` says which format a valid one is in. Any
+other format is refused with the formats this version reads.
 """
 
 from __future__ import annotations
@@ -36,10 +41,14 @@ from rich.cells import cell_len
 
 from backprop_tui.progress import keys
 
-FORMAT = "v2"
-"""The certificate format: printed with the signature, so a later format can be told apart."""
+FORMAT = "v3"
+"""The certificate format written now: printed with the signature, so formats can be told apart."""
+OLD_FORMATS = ("v2",)
+"""Earlier formats that are still read and checked: v2 has no exercises line (it predates them)."""
+FORMATS = (*OLD_FORMATS, FORMAT)
+"""Every format this version reads."""
 STATEMENT_TAG = f"backprop-tui certificate {FORMAT}"
-"""The first field of the signed statement."""
+"""The first field of the signed statement (of the current format)."""
 TITLE = "backprop-tui · Certificate of completion"
 """The panel's title (and the SVG's window title)."""
 WIDTH = 72
@@ -54,11 +63,13 @@ MAX_BYTES = 1024 * 1024
 INTRO = "This certifies that"
 COMPLETED = "has completed the backprop-tui lesson on backpropagation."
 SIGNATURE_LABEL = f"Signature ({FORMAT}):"
+"""The line above the signature, in the current format."""
 CHECK_HINT = "Check it with: backprop-tui verify FILE"
 
 _DATE = re.compile(r"Date: (\d{4}-\d{2}-\d{2})", re.ASCII)
 _SECTIONS = re.compile(r"Sections visited: (\d{1,6}) of (\d{1,6})", re.ASCII)
 _SCORE = re.compile(r"Quick checks: (\d{1,6}) of (\d{1,6}) right on the first try", re.ASCII)
+_EXERCISES = re.compile(r"Exercises: (\d{1,6}) of (\d{1,6}) solved, (\d{1,7}) attempts? in all", re.ASCII)
 _TIME = re.compile(r"Time spent: (?:(\d{1,7}) h (\d{2}) min|(\d{1,9}) min)", re.ASCII)
 _SIGNER = re.compile(r"Signed by: (SHA256:[A-Za-z0-9+/]{43})", re.ASCII)
 _LABEL = re.compile(r"Signature \((v\d{1,4})\):", re.ASCII)
@@ -115,6 +126,11 @@ def name_lines(name: str, width: int = INNER_WIDTH) -> tuple[str, ...]:
     return tuple(lines)
 
 
+def plural(n: int, word: str) -> str:
+    """``1 attempt``, ``3 attempts``."""
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
 @dataclass(frozen=True, slots=True)
 class Facts:
     """What a certificate states, as printed, and the fingerprint of the key that signs it.
@@ -128,6 +144,11 @@ class Facts:
         total: quick checks in the lesson.
         seconds: time spent, in whole minutes, as seconds.
         signer: the signing key's fingerprint (``SHA256:…``).
+        solved: exercises solved.
+        exercises: exercises in the lesson.
+        attempts: answers checked over every exercise.
+        version: the certificate's format (:data:`FORMAT`, or one of :data:`OLD_FORMATS`
+            read back: a ``v2`` certificate states no exercises, and its three exercise fields are 0).
     """
 
     name: tuple[str, ...]
@@ -138,16 +159,29 @@ class Facts:
     total: int
     seconds: int
     signer: str
+    solved: int = 0
+    exercises: int = 0
+    attempts: int = 0
+    version: str = FORMAT
 
     @property
     def display_name(self) -> str:
         """The name on one line."""
         return " ".join(self.name)
 
+    @property
+    def states_exercises(self) -> bool:
+        """Whether the certificate's format has the exercises line (v2 does not)."""
+        return self.version != "v2"
+
     def statement(self) -> bytes:
-        """The signed statement: one canonical line (a JSON array) of the version tag and every printed fact."""
+        """The signed statement: one canonical line (a JSON array) of the version tag and every printed fact.
+
+        A v2 statement is exactly what v2 signed (no exercises), so v2 certificates still check.
+        """
+        exercises = [self.solved, self.exercises, self.attempts] if self.states_exercises else []
         fields = [
-            STATEMENT_TAG,
+            f"backprop-tui certificate {self.version}",
             "\n".join(self.name),
             self.date,
             self.score,
@@ -155,18 +189,38 @@ class Facts:
             self.seconds,
             self.visited,
             self.sections,
+            *exercises,
             self.signer,
         ]
         return json.dumps(fields, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
     def fact_lines(self) -> list[str]:
-        """The lines stating date, sections, score and time, in order."""
+        """The lines stating date, sections, score, exercises (not in v2) and time, in order."""
+        exercises = (
+            [f"Exercises: {self.solved} of {self.exercises} solved, {plural(self.attempts, 'attempt')} in all"]
+            if self.states_exercises
+            else []
+        )
         return [
             f"Date: {self.date}",
             f"Sections visited: {self.visited} of {self.sections}",
             f"Quick checks: {self.score} of {self.total} right on the first try",
+            *exercises,
             f"Time spent: {format_duration(self.seconds)}",
         ]
+
+    @property
+    def signature_label(self) -> str:
+        """The line above the signature: ``Signature (v3):``."""
+        return f"Signature ({self.version}):"
+
+    def summary(self) -> str:
+        """What ``verify`` says of a valid certificate after ``valid:``: name, date, score, and the exercises
+        (or, for a v2 certificate, that it predates them)."""
+        head = f"{self.display_name}, {self.date}, {self.score}/{self.total}"
+        if self.states_exercises:
+            return f"{head}, exercises {self.solved}/{self.exercises}"
+        return f"{head} (format {self.version}: issued before the exercises were graded)"
 
 
 def signature_lines(signature: str) -> list[str]:
@@ -188,7 +242,7 @@ def _body(facts: Facts, signature: Sequence[str]) -> list[str]:
         *facts.fact_lines(),
         "",
         f"Signed by: {facts.signer}",
-        SIGNATURE_LABEL,
+        facts.signature_label,
         *signature,
         "",
         CHECK_HINT,
@@ -241,8 +295,8 @@ def check(facts: Facts, signature: str, installation: Ed25519PublicKey | None) -
         installation.verify(raw, facts.statement())
     except InvalidSignature:
         raise NotValid(
-            "the signature does not match the stated facts: the name, date, sections, score or time was changed, "
-            "or the signature was"
+            "the signature does not match the stated facts: the name, date, sections, score, exercises or time was "
+            "changed, or the signature was"
         ) from None
 
 
@@ -401,10 +455,11 @@ def _read_facts(name: tuple[str, ...], rest: list[str]) -> tuple[Facts, list[str
         return match
 
     label = read("Signature", "signature", _LABEL)
-    if label.group(1) != FORMAT:
+    version = label.group(1)
+    if version not in FORMATS:
         raise NotValid(
-            f"the certificate is in format {label.group(1)}, which this version of backprop-tui can't check "
-            f"(it reads {FORMAT}): check it with the version that issued it"
+            f"the certificate is in format {version}, which this version of backprop-tui can't check "
+            f"(it reads {' and '.join(FORMATS)}): check it with the version that issued it"
         )
     start = rest.index(label.group(0)) + 1
     chunks: list[str] = []
@@ -422,12 +477,19 @@ def _read_facts(name: tuple[str, ...], rest: list[str]) -> tuple[Facts, list[str
         raise NotValid(f"the date line was changed: {date} is not a date") from None
     visited, sections = (int(n) for n in read("Sections", "sections visited", _SECTIONS).groups())
     score, total = (int(n) for n in read("Quick checks", "quick checks", _SCORE).groups())
+    solved = exercises = attempts = 0
+    if version != "v2":  # v2 predates the exercises: it has no such line (nor may it gain one)
+        solved, exercises, attempts = (int(n) for n in read("Exercises", "exercises", _EXERCISES).groups())
     time = read("Time spent", "time spent", _TIME)
     hours, minutes, only = time.groups()
     seconds = (int(hours) * 60 + int(minutes) if only is None else int(only)) * 60
     if format_duration(seconds) != time.group(0).removeprefix("Time spent: "):
         raise NotValid(f"the time spent line was changed: {_quote(time.group(0))} is not how a certificate states it")
-    return Facts(name, date, visited, sections, score, total, seconds, signer), chunks
+    facts = Facts(
+        name, date, visited, sections, score, total, seconds, signer,
+        solved=solved, exercises=exercises, attempts=attempts, version=version,
+    )  # fmt: skip
+    return facts, chunks
 
 
 def _quote(text: str, most: int = 60) -> str:
@@ -455,11 +517,12 @@ def verify(path: Path) -> Facts:
 
 
 def verify_command(args: argparse.Namespace) -> int:
-    """``backprop-tui verify FILE``: print ``valid: NAME, DATE, SCORE`` and return 0, or ``not valid: why`` and return 1."""
+    """``backprop-tui verify FILE``: print ``valid: NAME, DATE, SCORE, exercises SOLVED`` (see :meth:`Facts.summary`)
+    and return 0, or ``not valid: why`` and return 1."""
     try:
         facts = verify(Path(args.file))
     except NotValid as error:
         print(f"not valid: {error}")
         return 1
-    print(f"valid: {facts.display_name}, {facts.date}, {facts.score}/{facts.total}")
+    print(f"valid: {facts.summary()}")
     return 0
