@@ -811,3 +811,19 @@ async def test_in_the_answer_box_the_footer_shows_the_box_keys():
         await pilot.press("escape")
         await pilot.pause()
         assert "Next" in footer_text(app)
+
+
+@pytest.mark.parametrize(("size", "centred"), [((160, 50), True), ((120, 40), False), (SIZE, False)])
+async def test_a_wide_terminal_centres_the_text_column(size, centred):
+    app = make_app(section="intro")
+    async with app.run_test(size=size) as pilot:
+        screen = app.section_screen
+        heading, prose = screen.query_one("#heading"), screen.query_one("#prose")
+        assert heading.region.x == prose.region.x
+        assert prose.region.width <= 100
+        left, right = prose.region.x, size[0] - prose.region.right
+        assert (abs(left - right) <= 2) if centred else left <= 2
+        screen.go_to_step("check-1")
+        await pilot.pause()
+        quiz = screen.query_one(QuickCheck).region
+        assert (abs(quiz.x - (size[0] - quiz.right)) <= 2) if centred else quiz.x == 0

@@ -39,6 +39,11 @@ LESSON_DONE = "That's the end of the lesson. q quits (your place is kept); p goe
 MIN_WIDTH = 80
 MIN_HEIGHT = 24
 
+WIDE = 140
+"""From this many columns the text is centred in a column of its own (app.tcss ``.-wide``)."""
+TEXT_COLUMN = 100
+"""The widest the text gets (app.tcss ``.prose``): longer lines are hard to read."""
+
 
 @dataclass(frozen=True, slots=True)
 class Step:
@@ -363,10 +368,19 @@ class SectionScreen(Screen[None]):
 
     # -- terminal size ------------------------------------------------------------------
 
+    def _centre_text(self, width: int) -> None:
+        """On a wide terminal, the heading, the text and a quick check sit in a centred column."""
+        wide = width >= WIDE
+        self.set_class(wide, "-wide")
+        margin = (width - 2 - TEXT_COLUMN) // 2 if wide else 0
+        for widget in self.query("#body > .prose, #body > #heading, #quiz"):
+            widget.styles.margin = (0, 0, 0, margin)
+
     def on_resize(self, event: Resize) -> None:
         """Below 80×24, hide the lesson and say how big the terminal needs to be; otherwise
         redraw a step whose table entry says its drawing depends on the room."""
         width, height = event.size
+        self._centre_text(width)
         small = width < MIN_WIDTH or height < MIN_HEIGHT
         if small != self.has_class("-too-small"):
             self.set_class(small, "-too-small")
