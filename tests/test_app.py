@@ -14,6 +14,7 @@ from textual.widgets import Static
 
 from backprop_tui.app import BackpropApp
 from backprop_tui.engine.chain import explorer, lesson_chain, two_paths
+from backprop_tui.lesson.exercises import EXERCISE_IDS
 from backprop_tui.lesson.quiz import QUESTIONS, questions_for
 from backprop_tui.lesson.sections import SECTION_IDS, SECTIONS
 from backprop_tui.progress.store import ProgressStore, open_store
@@ -382,6 +383,8 @@ async def test_finish_shows_results_and_writes_the_certificate_once_everything_i
         store.visit("Ada", section)
     for q in QUESTIONS:
         store.record_answer("Ada", q.id, q.answer if q.id != QUESTIONS[0].id else "z", q.id != QUESTIONS[0].id)
+    for exercise in EXERCISE_IDS:
+        store.record_exercise("Ada", exercise, True)
     app = make_app(section="finish", store=store)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("n")
@@ -817,6 +820,7 @@ async def test_in_the_answer_box_the_footer_shows_the_box_keys():
 async def test_a_wide_terminal_centres_the_text_column(size, centred):
     app = make_app(section="intro")
     async with app.run_test(size=size) as pilot:
+        await pilot.pause()
         screen = app.section_screen
         heading, prose = screen.query_one("#heading"), screen.query_one("#prose")
         assert heading.region.x == prose.region.x

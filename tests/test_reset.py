@@ -57,7 +57,7 @@ def test_reset_with_yes_clears_only_that_learner(db, capsys):
     assert main(["reset", "--name", "ada", "--yes"]) == 0
     out = capsys.readouterr().out
     assert out.startswith("Cleared ada's progress: place (backward, step 3), 1 section visited, 1 quick-check answer,")
-    assert "1 exercise solved, 2 min in the lesson, a raised hand, the certificate record." in out
+    assert "1 exercise tried (1 solved), 2 min in the lesson, a raised hand, the certificate record." in out
     assert "ada.txt" in out  # the certificate's files are named as kept
     for table in ("learners", *queries.LEARNER_TABLES):
         assert "ada" not in names_in(db, table), table

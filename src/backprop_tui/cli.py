@@ -237,7 +237,10 @@ def _add_classroom(sub: argparse._SubParsersAction[ArgumentParser]) -> None:
     reset = sub.add_parser(
         "reset",
         help="clear this learner's progress, and nothing else",
-        description="Clear one learner's progress (place, answers, time, certificate); other learners keep theirs.",
+        description=(
+            "Clear one learner's progress (place, answers, exercises, time, raised hand, certificate); "
+            "other learners keep theirs."
+        ),
     )
     reset.add_argument("--name", type=learner_name, metavar="NAME", help="the learner (default: your login name)")
     reset.add_argument("--yes", action="store_true", help="don't ask first")

@@ -37,8 +37,9 @@ def what_is_kept(store: ProgressStore, learner: str) -> list[str]:
         items.append(_plural(len(visited), "section") + " visited")
     if answers := store.answers(learner):
         items.append(_plural(len(answers), "quick-check answer"))
-    if solved := store.exercises_solved(learner):
-        items.append(_plural(len(solved), "exercise") + " solved")
+    if tried := store.exercise_attempts(learner):
+        solved = sum(done for _, done in tried.values())
+        items.append(_plural(len(tried), "exercise") + f" tried ({solved} solved)")
     if (seconds := store.seconds(learner)) > 0:
         items.append(f"{max(1, round(seconds / 60))} min in the lesson")
     if store.hand_raised(learner):
