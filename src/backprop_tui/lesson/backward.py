@@ -1,5 +1,6 @@
-"""Section 4's words: the answer box (reading what a learner typed for ∂L/∂w11, naming the factor a
-wrong answer missed) and what the "keep training" run did."""
+"""Section 4's words: reading what a learner typed in an answer box, what blamed and praised mean,
+the brute-force check, the matrix step, the nudge on the bars step and what the "keep training"
+run did. (The exercises' own words are in :mod:`backprop_tui.lesson.exercises`.)"""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from typing import TYPE_CHECKING
 from backprop_tui.renderables.numbers import MINUS, format_number
 
 if TYPE_CHECKING:
-    from backprop_tui.models.lesson import LessonRun, Walk
+    from backprop_tui.models.lesson import LessonRun, Nudge
 
 
 def parse_answer(text: str) -> float | str:
@@ -22,32 +23,8 @@ def parse_answer(text: str) -> float | str:
     except ValueError:
         return f"“{text.strip()[:20]}” is not a number I can read; type something like -0.0123."
     if not math.isfinite(value):
-        return "That is not a finite number; the gradient here is small."
+        return "That is not a finite number: type an ordinary one, such as -0.0123."
     return value
-
-
-def close_to(value: float, want: float) -> bool:
-    """Within rounding of a careful hand calculation (3 % or 0.00005)."""
-    return abs(value - want) <= 5e-5 + 0.03 * abs(want)
-
-
-def hint(value: float, walk: Walk) -> str:
-    """Which chain-rule factor the answer ``value`` for ∂L/∂w11 seems to have missed."""
-    x1 = walk.x[0]
-    mistakes = (
-        (walk.dL_da1[0] * x1, "You left out σ′(z[h1]): the gradient must pass through the sigmoid, "
-         f"a(1 − a) = {format_number(walk.sigma_prime[0])}."),
-        (walk.dL_dz1[0], "Almost: now multiply by the input x1 = "
-         f"{format_number(x1, 2)} that w11 scales."),
-        (-walk.grads["w11"], "The size is right but the sign is flipped: ∂L/∂ŷ is negative."),
-        (walk.dL_dy * x1, "Missing two factors: v1 (from ŷ back to h1) and σ′(z[h1]) (through the sigmoid)."),
-        (walk.dL_dz1[0] * walk.x[1], "That is w21's gradient: w11 scales x1, not x2."),
-        (walk.dL_dy * walk.params["v1"], "That is ∂L/∂a[h1]; continue through σ′(z[h1]) and then x1."),
-    )
-    for wrong, message in mistakes:
-        if close_to(value, wrong):
-            return message
-    return "Not yet. Build it from the chain: ∂L/∂w11 = ∂L/∂ŷ · v1 · σ′(z[h1]) · x1."
 
 
 LEGEND = (
@@ -59,10 +36,12 @@ LEGEND = (
 TRAIN_KEYS = "   t: 10 more steps   r: start again   +/-: another α (starts again)"
 TRAIN_HINT = "Press t to train. Each step repeats forward, backward and update."
 TRAIN_ADVICE = {
-    "crawling": "Every step went downhill, but α is too small to get far: try + for a larger one.",
-    "converging": "Each step landed lower than the one before: this α suits this network.",
+    "crawling": "The loss hardly ever stepped up, but it is still above a tenth of its start: α is too small to get "
+                "far; try + for a larger one.",
+    "converging": "The loss fell below a tenth of its start, hardly ever stepping up on the way: this α suits this "
+                  "network.",
     "overshooting": "On the way, the loss went up: α is big enough to jump past the bottom.",
-    "diverging": "Each step overshot by more than the last: this α is far too large; press - for a smaller one.",
+    "diverging": "The loss ended far above its start: this α is far too large; press - for a smaller one.",
 }
 """What a run labelled by section 5's rules means here, and what to try (the label's heading comes first)."""
 
@@ -75,9 +54,71 @@ def train_caption(run: LessonRun, blowup: float) -> str:
     first, last = run.losses[0], run.losses[-1]
     steps = f"{run.steps} step{'' if run.steps == 1 else 's'}"
     if not run.diverged:
-        facts = f"After {steps}: loss {f(last)} (it started at {f(first)})."
+        exactly = " exactly" if last == 0 else ""  # ŷ equals the target to the last bit a float keeps
+        facts = f"After {steps}: loss {f(last)}{exactly} (it started at {f(first)})."
     elif math.isfinite(last):
         facts = f"After {steps} the loss was {f(last)}, over {blowup:g} times its start of {f(first)}: the run was stopped."
     else:
-        facts = f"After {steps} the loss stopped being a number: the run was stopped."
+        facts = f"After {steps} the loss was no longer a finite number (the numbers ran away): the run was stopped."
     return f"{HEADINGS[run.label]}. {facts} {TRAIN_ADVICE[run.label]}"
+
+
+DIRECTION = {"blamed": "lower it", "praised": "raise it", "no blame": "leave it"}
+"""What each word on a gradient bar means for the weight, under gradient descent (new = old − α·∂L/∂w)."""
+
+BLAME = (
+    "blamed: ∂L/∂w > 0, raising the weight would raise the loss, so gradient descent lowers it. "
+    "praised: ∂L/∂w < 0, so it raises it. The bar's length is the gradient's size."
+)
+"""The bars' words explained, where every bar is shown."""
+
+
+def blame_note(name: str, gradient: float) -> str:
+    """What the word on ``name``'s bar means for ``name``, said on the first bar of the section."""
+    if gradient < 0:
+        return f"praised: ∂L/∂{name} < 0, a larger {name} gives a lower loss, so descent raises {name}."
+    return f"blamed: ∂L/∂{name} > 0, a larger {name} gives a higher loss, so descent lowers {name}."
+
+
+def fd_note(name: str, h: float) -> str:
+    """The brute-force check explained where its first ``FD`` value appears (on ``name``'s bar)."""
+    return (
+        f"FD (finite differences), by brute force: run forward with {name} + h and {name} − h (h = {h:g}), "
+        "then (L₊ − L₋)/2h. It agrees; backprop gets all nine gradients from one backward pass."
+    )
+
+
+NUDGE_KEYS = "↑/↓ picks a weight, e nudges it by ε (again: the other way)."
+"""How to use the nudge on the bars step."""
+
+
+def _number(text: str) -> float:
+    return float(text.replace(MINUS, "-"))
+
+
+def nudge_lines(n: Nudge) -> tuple[str, str]:
+    """What a nudge did: the loss before and after and ΔL, then what the gradient predicted.
+
+    ΔL is the difference of the two losses as shown, and the prediction the product of the
+    gradient as shown and ε, so a reader who recomputes either gets the same digits (the
+    losses and the gradient are shown to 7 decimals, so this moves ΔL by at most 1 in the last).
+    """
+    f = format_number
+    dw = f"{'+' if n.delta > 0 else MINUS}{abs(n.delta):g}"
+    before, after, gradient = f(n.loss_before, 7), f(n.loss_after, 7), f(n.gradient, 7)
+    change = f(_number(after) - _number(before), 7)
+    predicted = f(_number(gradient) * n.delta, 7)
+    first = f"{n.name} {dw}: loss {before} → {after},  ΔL = {change}"
+    second = f"∂L/∂{n.name} × ε = {gradient} × {dw} = {predicted}:  ΔL ≈ ∂L/∂{n.name} × ε"
+    return first, second
+
+
+MATRIX_INTRO = (
+    "The same pass with whole layers. One sample is a row: x and a1 are 1×2, W1 is 2×2 (wij in row i, "
+    "column j), W2 is 2×1. δ of a layer is ∂L/∂z of that layer."
+)
+MATRIX_NOTE = (
+    "Every entry is a gradient from the steps before. δ2 = ŷ − t because L = ½(ŷ − t)² and the output "
+    "is linear (ŷ = z2); another loss or output changes only that line. Entries are rounded; the products "
+    "are of the unrounded values."
+)

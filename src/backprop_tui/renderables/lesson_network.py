@@ -1,4 +1,5 @@
-"""Section 4's pictures: the 2-2-1 lesson network with its values, and the table of its parameters.
+"""Section 4's pictures: the 2-2-1 lesson network with its values, the table of its parameters,
+and a weight's gradient bar with what gradient descent will do to the weight.
 
 Pure Rich renderables over a :class:`~backprop_tui.models.lesson.Walk`; the
 parts named in ``focus`` are drawn in reverse video.
@@ -6,13 +7,17 @@ parts named in ``focus`` are drawn in reverse video.
 
 from __future__ import annotations
 
+import math
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from rich.table import Table
 from rich.text import Text
 
 from backprop_tui.engine.presets import LESSON_PARAMS as PARAMS
+from backprop_tui.renderables.bars import BLAMED, NO_BLAME, PRAISED, GradientBar
 from backprop_tui.renderables.numbers import format_number
+from backprop_tui.renderables.palette import style
 
 if TYPE_CHECKING:
     from backprop_tui.models.lesson import Walk
@@ -61,3 +66,18 @@ def param_table(walk: Walk, shown: frozenset[str], focus: frozenset[str]) -> Tab
     return table
 
 
+def weight_bar(
+    label: str, gradient: float, scale: float, width: int, numeric: float | None, direction: Mapping[str, str]
+) -> Text:
+    """A :class:`GradientBar` line and, after it, ``direction``'s words for its blamed/praised word.
+
+    One line, never wrapped (cut with … on a narrow console).
+    """
+    line = GradientBar(label, gradient, scale, width=width, numeric=numeric).line()
+    g = float(gradient)
+    word = NO_BLAME if g == 0 or math.isnan(g) else BLAMED if g > 0 else PRAISED
+    if word in direction and not math.isnan(g):
+        line.append("  → ")
+        line.append(direction[word], style=style(word, bold=True) if word != NO_BLAME else "dim")
+    line.no_wrap, line.overflow = True, "ellipsis"
+    return line

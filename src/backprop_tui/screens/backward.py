@@ -4,6 +4,10 @@ Everything shown comes from one engine run of the 2-2-1 lesson network
 (:func:`lesson_walk`): its forward, backward and update events, the sigmoid's
 derivative from the engine's activation, and brute-force gradients from
 :mod:`backprop_tui.engine.numeric`. The screen only picks what to show.
+
+Where an idea lands, the learner computes it on their own numbers: the lesson's
+weights with inputs and target drawn for their name
+(:mod:`backprop_tui.models.exercises`). Every attempt is recorded in their progress.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from typing import TYPE_CHECKING, ClassVar
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.reactive import reactive
@@ -22,16 +27,32 @@ from textual.widgets import Input, Static
 
 from backprop_tui.engine.names import BLOWUP
 from backprop_tui.engine.presets import LESSON_PARAMS as PARAMS
-from backprop_tui.lesson.backward import LEGEND, TRAIN_HINT, TRAIN_KEYS, close_to, hint, parse_answer, train_caption
-from backprop_tui.renderables.bars import GradientBar
-from backprop_tui.renderables.lesson_network import network_diagram, param_table
+from backprop_tui.lesson import exercises as words
+from backprop_tui.lesson.backward import (
+    BLAME,
+    DIRECTION,
+    LEGEND,
+    MATRIX_INTRO,
+    MATRIX_NOTE,
+    NUDGE_KEYS,
+    TRAIN_HINT,
+    TRAIN_KEYS,
+    blame_note,
+    fd_note,
+    nudge_lines,
+    parse_answer,
+    train_caption,
+)
+from backprop_tui.renderables.lesson_network import network_diagram, param_table, weight_bar
+from backprop_tui.renderables.matrices import backward_matrices
 from backprop_tui.renderables.numbers import MINUS, format_number
 from backprop_tui.renderables.palette import style
 from backprop_tui.screens.base import SectionScreen, step
 from backprop_tui.widgets.loss_chart import LossChart
 
 if TYPE_CHECKING:
-    from backprop_tui.models.lesson import LessonRun, Update, Walk
+    from backprop_tui.models.exercises import Exercises
+    from backprop_tui.models.lesson import LessonRun, Nudge, Update, Walk
 
 ALPHAS = (0.01, 0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 5.0)
 """The learning rates ``+``/``-`` step through."""
@@ -39,6 +60,11 @@ DEFAULT_ALPHA = 0.5
 TRAIN_CHUNK = 10
 """Steps ``t`` adds to the run."""
 MAX_TRAIN = 500
+EPSILON = 0.01
+"""How far ``e`` nudges a weight on the bars step."""
+ANSWER_KEYS = "0,1,2,3,4,5,6,7,8,9,minus,full_stop,comma"
+"""Keys that start a typed answer (the box opens with the character in it)."""
+ANSWER_CHARS = frozenset("0123456789-.,")
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,32 +84,44 @@ def _f(id: str, label: str, kind: str, name: str = "", focus: str = "", reveals:
     return Factor(id, label, kind, name, frozenset(focus.split()), reveals)
 
 
+def _try(id: str, exercise: str, focus: str) -> Factor:
+    """A typed exercise on the learner's own numbers (``name`` is the exercise's id in progress)."""
+    return Factor(id, f"Your turn: {words.TITLES[exercise]}", "try", exercise, frozenset(focus.split()))
+
+
 FACTORS: tuple[Factor, ...] = (
     _f("network", "The network", "network", focus="L"),
     _f("dy", "∂L/∂ŷ", "dy", focus="y L t"),
     _f("v1", "∂L/∂v1", "v", "v1", "v1 h1 y", ("v1",)),
+    _try("try-v1", "backward-v1", "v1 h1 y t"),
     _f("v2", "∂L/∂v2", "v", "v2", "v2 h2 y", ("v2",)),
     _f("bo", "∂L/∂bo", "bo", "bo", "y", ("bo",)),
     _f("da-h1", "∂L/∂a for h1", "da", "h1", "h1 v1"),
     _f("da-h2", "∂L/∂a for h2", "da", "h2", "h2 v2"),
     _f("dz-h1", "∂L/∂z for h1: σ′", "dz", "h1", "h1"),
+    _try("try-dz-h1", "backward-dz-h1", "h1 v1 y t"),
     _f("dz-h2", "∂L/∂z for h2: σ′", "dz", "h2", "h2"),
-    _f("your-turn", "Your turn: ∂L/∂w11", "turn", "w11", "w11 x1 h1"),
+    _try("your-turn", "backward-w11", "w11 x1 h1"),
     _f("w11", "∂L/∂w11", "w", "w11", "w11 x1 h1", ("w11",)),
     _f("w21", "∂L/∂w21", "w", "w21", "w21 x2 h1", ("w21",)),
     _f("w12", "∂L/∂w12", "w", "w12", "w12 x1 h2", ("w12",)),
+    _try("try-w12", "backward-w12", "w12 x1 h2 v2 y t"),
     _f("w22", "∂L/∂w22", "w", "w22", "w22 x2 h2", ("w22",)),
     _f("bh", "∂L/∂bh1, ∂L/∂bh2", "bh", focus="h1 h2", reveals=("bh1", "bh2")),
+    _f("matrices", "The same pass as matrices", "matrix"),
     _f("bars", "Blamed or praised", "bars"),
     _f("update", "The update", "update", focus="L"),
+    _try("try-update", "backward-update", "v1"),
     _f("train", "Keep training", "train", focus="L"),
 )
-"""The section's own steps, in order: one chain-rule factor or engine event each."""
+"""The section's own steps, in order: one chain-rule factor, engine event or exercise each."""
 
-EXERCISE = "backward-w11"
-"""The exercise's id in the learner's progress (never rename: progress is stored by it)."""
-
-STEP_KEYS = {"turn": "answer_box leave_answer", "update": "alpha", "train": "alpha train reset_training"}
+STEP_KEYS = {
+    "try": "answer_box leave_answer start_answer",
+    "bars": "pick nudge",
+    "update": "alpha",
+    "train": "alpha train reset_training",
+}
 """The extra keys each kind of step enables."""
 
 
@@ -96,10 +134,14 @@ class BackwardScreen(SectionScreen):
     BINDINGS: ClassVar = [
         Binding("plus,equals_sign,up", "alpha(1)", "α up", key_display="+"),
         Binding("minus,underscore,down", "alpha(-1)", "α down", key_display="-"),
-        Binding("t", "train", "Train 10 steps"),
-        Binding("r", "reset_training", "Reset", show=False),
+        Binding("t,T", "train", "Train 10 steps", key_display="t"),
+        Binding("r,R", "reset_training", "Reset", show=False),
         Binding("enter", "answer_box", "Type your answer", key_display="enter"),
+        Binding(ANSWER_KEYS, "start_answer", "Start your answer (the box opens with it)", show=False),
         Binding("escape", "leave_answer", "Leave the box", key_display="esc", show=False),
+        Binding("up", "pick(-1)", "Pick a weight", key_display="↑↓"),
+        Binding("down", "pick(1)", "Next weight", show=False),
+        Binding("e,E", "nudge", "Nudge it by ε", key_display="e"),
     ]
 
     alpha_index: reactive[int] = reactive(ALPHAS.index(DEFAULT_ALPHA), init=False)
@@ -111,8 +153,16 @@ class BackwardScreen(SectionScreen):
         self.run: LessonRun | None = None
         """The "keep training" run so far (``None`` before the first ``t``)."""
         self.trained = 0
-        self.answer_message: Text | None = None
-        self.answered_right = False
+        self._exercises: Exercises | None = None
+        self.feedback: dict[str, Text] = {}
+        """What the box last said on each exercise (by exercise id)."""
+        self.solved: set[str] = set()
+        """The exercises answered right since the section opened."""
+        self._box_for = ""
+        self.picked = 0
+        """The weight ``e`` nudges on the bars step (its place in :data:`PARAMS`)."""
+        self.nudged: Nudge | None = None
+        """The last nudge made on the bars step."""
 
     @property
     def walk(self) -> Walk:
@@ -122,6 +172,21 @@ class BackwardScreen(SectionScreen):
 
             self._walk = lesson_walk()
         return self._walk
+
+    @property
+    def exercises(self) -> Exercises:
+        """This learner's own numbers and problems (computed on first use)."""
+        if self._exercises is None:
+            from backprop_tui.models.exercises import for_learner
+
+            self._exercises = for_learner(self.app.learner)
+        return self._exercises
+
+    @property
+    def exercise_id(self) -> str | None:
+        """The id of the exercise on show, if the step is one."""
+        current = self.current
+        return FACTORS[self.step].name if current is not None and FACTORS[self.step].kind == "try" else None
 
     @property
     def alpha(self) -> float:
@@ -135,7 +200,7 @@ class BackwardScreen(SectionScreen):
         yield Static(id="params")
         yield Static(id="work", classes="prose")
         yield LossChart(id="chart", classes="prose")
-        yield Input(placeholder="∂L/∂w11 = ?  (type a number, then enter)", id="answer")
+        yield Input(placeholder="type a number, then enter", id="answer", select_on_focus=False)
         yield Static(id="feedback", classes="prose")
 
     # -- keys --------------------------------------------------------------------------------------
@@ -175,31 +240,79 @@ class BackwardScreen(SectionScreen):
         """Into the answer box."""
         self.query_one("#answer", Input).focus()
 
+    def action_start_answer(self, char: str = "") -> None:
+        """Into the answer box, with ``char`` typed in it."""
+        box = self.query_one("#answer", Input)
+        box.focus()
+        if char:
+            box.value = char
+            box.cursor_position = len(char)
+
+    def on_key(self, event: events.Key) -> None:
+        """On an exercise, a digit, ``-``, ``.`` or ``,`` starts the answer rather than jumping to a section.
+
+        (The app binds 1–8 to the sections; this screen sees the key first.)
+        """
+        char = event.character
+        if char and char in ANSWER_CHARS and self.check_action("start_answer", ()):
+            event.stop()
+            event.prevent_default()
+            self.action_start_answer(char)
+
+    def allows(self, action: str) -> bool:
+        """The box's keys only while it is closed (open, it takes the keys itself)."""
+        if action in ("start_answer", "answer_box"):
+            return not self.query_one("#answer", Input).has_focus
+        return True
+
     def action_leave_answer(self) -> None:
         """Out of the answer box, so n and p step again."""
         self.set_focus(None)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        """Check the learner's ∂L/∂w11."""
+        """Check the learner's answer to the exercise on show, on their own numbers."""
         event.stop()
+        exercise = self.exercise_id
+        if exercise is None:
+            return
         parsed = parse_answer(event.value)
-        want = self.walk.grads["w11"]
         if isinstance(parsed, str):
-            self.answer_message = Text(parsed, style="bold")
-            self.query_one("#feedback", Static).update(self.answer_message)
+            self.feedback[exercise] = Text(parsed, style="bold")
+            self.query_one("#feedback", Static).update(self.feedback[exercise])
             return  # not an attempt: nothing to record
-        right = close_to(parsed, want)
-        self.app.store.record_exercise(self.app.learner, EXERCISE, right)
+        ex = self.exercises
+        problem = ex[exercise]
+        right = problem.is_right(parsed)
+        self.app.store.record_exercise(self.app.learner, exercise, right)
         if right:
-            self.answered_right = True
-            self.answer_message = Text.assemble(
-                ("✓ Right: ", style("right", bold=True)),
-                f"∂L/∂w11 = {format_number(want)}. You just did backprop by hand. Press n to see it worked out.",
-            )
+            self.solved.add(exercise)
+            loss_after = None
+            if exercise == "backward-update":
+                from backprop_tui.models.lesson import nudge
+
+                w = ex.walk
+                loss_after = nudge("v1", problem.want - w.params["v1"], w.x, (w.target,)).loss_after
+            message = Text.assemble(("✓ Right: ", style("right", bold=True)), words.right(exercise, ex, loss_after))
             self.set_focus(None)
         else:
-            self.answer_message = Text.assemble(("✗ ", style("wrong", bold=True)), hint(parsed, self.walk))
-        self.query_one("#feedback", Static).update(self.answer_message)
+            message = Text.assemble(("✗ ", style("wrong", bold=True)), words.hint(exercise, problem.mistake(parsed), ex))
+        self.feedback[exercise] = message
+        self.query_one("#feedback", Static).update(message)
+
+    def action_pick(self, direction: int) -> None:
+        """Mark the weight above or below on the bars step."""
+        self.picked = (self.picked + direction) % len(PARAMS)
+        self.nudged = None
+        self.redraw()
+
+    def action_nudge(self) -> None:
+        """Move the marked weight by ε (the next press: by −ε) and rerun forward: ΔL beside ∂L/∂w × ε."""
+        from backprop_tui.models.lesson import nudge
+
+        name = PARAMS[self.picked]
+        sign = -1.0 if self.nudged is not None and self.nudged.name == name and self.nudged.delta > 0 else 1.0
+        self.nudged = nudge(name, sign * EPSILON)
+        self.redraw()
 
     # -- drawing -------------------------------------------------------------------------------------
 
@@ -215,16 +328,18 @@ class BackwardScreen(SectionScreen):
         params = self.query_one("#params", Static)
         answer = self.query_one("#answer", Input)
         feedback = self.query_one("#feedback", Static)
-        turn = factor.kind == "turn"
+        turn = factor.kind == "try"
         answer.display = turn
         feedback.display = turn
-        big = factor.kind in ("bars", "train")
+        big = factor.kind in ("bars", "train", "matrix")
         diagram.display = not big
         train = factor.kind == "train"
         self.query_one("#work", Static).display = not train
         self.query_one(LossChart).display = train
-        params.display = factor.kind not in ("bars", "update", "train")
-        if not big:
+        params.display = factor.kind not in ("bars", "update", "train", "matrix", "try")
+        if turn:
+            diagram.update(network_diagram(self.exercises.walk, factor.focus))
+        elif not big:
             diagram.update(network_diagram(walk, factor.focus))
             params.update(param_table(walk, shown, factor.focus))
         if train:
@@ -232,10 +347,11 @@ class BackwardScreen(SectionScreen):
         else:
             self.query_one("#work", Static).update(self.work(factor))
         if turn:
-            feedback.update(
-                self.answer_message
-                or Text("Press enter to type your answer (escape leaves the box); n skips ahead.", style="dim")
-            )
+            if self._box_for != factor.name:
+                self._box_for = factor.name
+                answer.value = ""
+                answer.placeholder = f"{words.ASKED[factor.name]} = ?  (type a number, then enter)"
+            feedback.update(self.feedback.get(factor.name) or self.waiting(factor.name))
         elif answer.has_focus:
             self.set_focus(None)
 
@@ -256,10 +372,15 @@ class BackwardScreen(SectionScreen):
             return formula("∂L/∂ŷ = ŷ − target", f"{f(w.y)} − {f(w.target)}", w.dL_dy,
                            "From L = ½(ŷ − t)². Negative: a larger ŷ would lower the loss.")
         if kind == "v":
+            from backprop_tui.models.lesson import FD_STEP
+
+            first = j == 0  # the first bar of the section: say what its words and its FD mean
             return Group(
                 formula(f"∂L/∂{name} = ∂L/∂ŷ · a[h{j + 1}]", f"{f(w.dL_dy)} × {f(w.a1[j])}", g[name],
                         f"ŷ = a[h1]·v1 + a[h2]·v2 + bo, so ŷ moves by a[h{j + 1}] for each unit of {name}."),
                 self.bar(name),
+                *((Text(blame_note(name, g[name]), style="dim"), Text(fd_note(name, FD_STEP), style="dim"))
+                  if first else ()),
             )
         if kind == "bo":
             return Group(formula("∂L/∂bo = ∂L/∂ŷ · 1", f"{f(w.dL_dy)} × 1", g["bo"],
@@ -268,13 +389,10 @@ class BackwardScreen(SectionScreen):
             v = f"v{j + 1}"
             return formula(f"∂L/∂a[h{j + 1}] = ∂L/∂ŷ · {v}", f"{f(w.dL_dy)} × {f(w.params[v])}", w.dL_da1[j],
                            f"How the loss would move if h{j + 1}'s output moved: the blame passes back along {v}.")
-        if kind == "turn":
-            return Text.assemble(
-                ("Your turn. ", "bold"),
-                "w11 joins x1 to h1, whose output is a[h1] = σ(z[h1]). What is ∂L/∂w11?\n",
-                (f"You know: x1 = {f(w.x[0], 2)},  a[h1] = {f(w.a1[0])},  ∂L/∂a[h1] = {f(w.dL_da1[0])}, "
-                 "and every rule you need: the last steps took the gradient through σ′ = a(1 − a).", "dim"),
-            )
+        if kind == "try":
+            return self.exercise_prompt(name)
+        if kind == "matrix":
+            return self.matrices()
         if kind == "dz":
             return formula(
                 f"∂L/∂z[h{j + 1}] = ∂L/∂a[h{j + 1}] · σ′(z[h{j + 1}]),  σ′ = a(1 − a) = {f(w.sigma_prime[j])}",
@@ -298,20 +416,50 @@ class BackwardScreen(SectionScreen):
             return self.all_bars()
         return self.update_table()
 
-    def bar(self, name: str, width: int = 24) -> GradientBar:
-        """``name``'s gradient as a bar, with the brute-force value beside it."""
+    def bar(self, name: str, width: int = 20, marked: bool | None = None) -> Text:
+        """``name``'s gradient as a bar, with the brute-force value and what to do with the weight beside it.
+
+        ``marked``: the bar has a column for the nudge's marker, filled (``True``) or not.
+        """
         scale = max(abs(v) for v in self.walk.grads.values())
-        return GradientBar(name.ljust(3), self.walk.grads[name], scale, width=width, numeric=self.walk.numeric[name])
+        label = name.ljust(3) if marked is None else ("▸" if marked else " ") + name.ljust(3)
+        return weight_bar(label, self.walk.grads[name], scale, width, self.walk.numeric[name], DIRECTION)
 
     def all_bars(self) -> Group:
-        """Every gradient as a bar: length is size, the word is direction; FD is brute force."""
-        lines: list[RenderableType] = [
-            Text("Each bar's length is the gradient's size; blamed weights should go down, praised ones up.", style="dim"),
-            Text("FD: the same gradient by brute force (nudge the weight, rerun, compare the losses).", style="dim"),
-            Text(""),
-        ]
-        lines += [self.bar(name, width=30) for name in PARAMS]
+        """Every gradient as a bar (length: size; word: direction; FD: brute force), and the nudge."""
+        lines: list[RenderableType] = [Text(BLAME, style="dim"), Text("")]
+        lines += [self.bar(name, width=18, marked=i == self.picked) for i, name in enumerate(PARAMS)]
+        lines.append(Text(""))
+        if self.nudged is None:
+            lines.append(Text(NUDGE_KEYS, style="dim"))
+        else:
+            first, second = nudge_lines(self.nudged)
+            lines += [Text(first, style="bold"), Text(second), Text(NUDGE_KEYS, style="dim")]
         return Group(*lines)
+
+    def matrices(self) -> Group:
+        """The backward pass as matrix products, with shapes, from :func:`matrix_pass`."""
+        from backprop_tui.models.lesson import matrix_pass
+
+        m = matrix_pass(self.walk)
+        return Group(Text(MATRIX_INTRO, style="dim"), backward_matrices(m), Text(MATRIX_NOTE, style="dim"))
+
+    def waiting(self, exercise: str) -> Text:
+        """What the box says before an answer (and whether this one was solved before)."""
+        if exercise in self.app.store.exercises_solved(self.app.learner):
+            return Text.assemble(("✓ ", style("right", bold=True)), words.SOLVED_BEFORE)
+        return Text(words.HOW_TO_ANSWER, style="dim")
+
+    def exercise_prompt(self, exercise: str) -> Text:
+        """The question, the learner's own inputs and target, and the values it needs (the engine's, on them)."""
+        known = words.known(exercise, self.exercises)
+        mine, given = known[:3], known[3:]
+        text = Text.assemble((words.QUESTIONS[exercise], "bold"), "\n")
+        text.append(f"Your own numbers, drawn for {self.app.learner} (the weights are the lesson's):\n", style="dim")
+        text.append(",  ".join(f"{n} = {v}" for n, v in mine), style="bold")
+        text.append("\nYou also know: ", style="dim")
+        text.append(",  ".join(f"{n} = {v}" for n, v in given), style="bold")
+        return text
 
     def update_table(self) -> Group:
         """Old value, gradient and new value of every parameter at α, and the loss before and after."""
