@@ -534,3 +534,23 @@ def test_each_training_caption_says_what_the_run_did():
         if last == 0:
             assert "loss 0 exactly" in caption
     assert {"crawling", "converging", "diverging"} <= seen
+
+
+def test_a_deeper_network_repeats_the_last_two_matrix_formulas_layer_by_layer():
+    """The matrix step's claim for deeper nets: δ = (δ above · Wᵀ of the layer above) ⊙ f′(z), ∂L/∂W = inputᵀ · δ."""
+    from backprop_tui.engine.events import ForwardEvent
+    from backprop_tui.engine.network import MLP
+
+    net = MLP((3, 4, 4, 2), activation="tanh", init="xavier", seed=3)
+    x, t = np.array([[0.2, -0.5, 0.9]]), np.array([[0.3, -0.1]])
+    events = [*net.forward(x, t), *net.backward()]
+    fwd = {e.layer: e for e in events if isinstance(e, ForwardEvent)}
+    back = {e.layer: e for e in events if isinstance(e, BackwardEvent)}
+    delta = fwd[3].a - t  # mse with a linear output
+    for layer in (3, 2, 1):
+        np.testing.assert_allclose(delta, back[layer].dL_dz, rtol=1e-12)
+        inputs = fwd[layer - 1].a if layer > 1 else x
+        np.testing.assert_allclose(inputs.T @ delta, back[layer].dL_dW, rtol=1e-12)
+        if layer > 1:
+            a = fwd[layer - 1].a
+            delta = (delta @ net.W[layer - 1].T) * (1 - a**2)  # tanh′ = 1 − a²

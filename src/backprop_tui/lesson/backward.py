@@ -119,6 +119,7 @@ MATRIX_INTRO = (
 )
 MATRIX_NOTE = (
     "Every entry is a gradient from the steps before. δ2 = ŷ − t because L = ½(ŷ − t)² and the output "
-    "is linear (ŷ = z2); another loss or output changes only that line. Entries are rounded; the products "
-    "are of the unrounded values."
+    "is linear (ŷ = z2); another loss or output changes only that line. A deeper network repeats the last "
+    "two for each layer going back: its δ = (δ above · Wᵀ of the layer above) ⊙ f′(z), its ∂L/∂W = (its input)ᵀ · δ. "
+    "Entries are rounded; the products are of the unrounded values."
 )

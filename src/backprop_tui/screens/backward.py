@@ -137,7 +137,7 @@ class BackwardScreen(SectionScreen):
         Binding("t,T", "train", "Train 10 steps", key_display="t"),
         Binding("r,R", "reset_training", "Reset", show=False),
         Binding("enter", "answer_box", "Type your answer", key_display="enter"),
-        Binding(ANSWER_KEYS, "start_answer", "Start your answer (the box opens with it)", show=False),
+        Binding(ANSWER_KEYS, "start_answer", "Start your answer with it", show=False),
         Binding("escape", "leave_answer", "Leave the box", key_display="esc", show=False),
         Binding("up", "pick(-1)", "Pick a weight", key_display="↑↓"),
         Binding("down", "pick(1)", "Next weight", show=False),
