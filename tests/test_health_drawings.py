@@ -112,10 +112,11 @@ def test_the_top_and_bottom_layers_stay_around_one_gap():
 
 def test_at_depth_20_the_middle_layers_are_summed_up_in_one_row():
     h = fake([1e-3] * 19 + [0.3])
-    text = text_of(HealthTable((Column("sigmoid", h),), height=14))
+    text = text_of(HealthTable((Column("sigmoid", h),), height=15))
     assert "⋮  layers 6–15: 10 Bad" in text  # classes no hidden layer has are left out
-    assert len(text.splitlines()) == 14  # heading, 5 + ⋮ + 5 rows, summary, blank
-    assert "OK" in text.splitlines()[1] and "   1  " in text and "  20  " in text
+    assert len(text.splitlines()) == 15  # heading, the numbers' labels, 5 + ⋮ + 5 rows, summary, blank
+    assert "|∂L/∂W|" in text.splitlines()[1] and "|∂L/∂z|" not in text  # a pass without ∂L/∂z shows none
+    assert "OK" in text.splitlines()[2] and "   1  " in text and "  20  " in text
 
 
 def test_the_section_at_depth_20_in_80_by_24():
@@ -123,9 +124,9 @@ def test_the_section_at_depth_20_in_80_by_24():
     assert measured is not None
     drawn = HealthTable(columns(measured), note(measured), height=20)  # what the bars widget gets at 80×24
     text = text_of(drawn)
-    assert "⋮  layers 6–15: 10 Bad" in text and "layers 6–15: σ′ 0.22 to 0.24" in text
+    assert "⋮  layers 5–15: 11 Bad" in text and "layers 5–15: kept ×0.19 to ×0.26" in text
     assert len(text.splitlines()) == 20
-    assert "After 19 such factors layer 1 gets 1/6.3e+12 of layer 20's gradient." in " ".join(text.split())
+    assert "Through 19 sigmoid layers, layer 1 gets 1/6.3e+12 of layer 20's gradient." in " ".join(text.split())
 
 
 @pytest.mark.parametrize("height", [12, 16, 20, 30, 40])
@@ -134,7 +135,7 @@ def test_the_table_and_its_note_fit_the_height_they_are_given(step, height):
     measured = measure(plan(step, Settings(depth=20)))
     assert measured is not None
     lines = text_of(HealthTable(columns(measured), note(measured), height=height)).splitlines()
-    assert len(lines) <= max(height, 16)  # at least 5 layer rows however little room
+    assert len(lines) <= max(height, 17)  # at least 5 layer rows however little room
     layers = [line for line in lines if line[:6].strip().isdigit()]
     assert len(layers) == (20 if height >= 40 else len(layers)) and len(layers) >= 4
 
@@ -176,7 +177,7 @@ def test_the_panel_marks_each_switch_and_the_choice_on():
     r = Remedies(init="he", clip=True, training="adam", left="tanh")
     text = panel(r, (None, "sgd", "adam"))
     assert text.plain == (
-        "i init naive Xavier [He]   k [ ] skips   g [x] clip at 5\n"
+        "i init naive Xavier [He]   k [ ] skips   g [x] clip at 5   r start again\n"
         "l [ ] Leaky ReLU   o train 10: none SGD [Adam]   f left: tanh"
     )
     on = [text.plain[i] for i, s in enumerate(styles(text)) if s == "bold reverse"]

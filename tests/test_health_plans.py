@@ -15,6 +15,7 @@ from backprop_tui.engine.names import CLIP_NORM, DEEP_INITS, MAX_DEPTH, MIN_DEPT
 from backprop_tui.models.health import (
     BAR_STEPS,
     LEFT_ACTIVATIONS,
+    STARTS,
     SWITCHES,
     TRAININGS,
     DeepSetup,
@@ -29,6 +30,7 @@ from backprop_tui.models.health import (
     nearby,
     neighbours,
     plan,
+    start,
 )
 
 
@@ -73,7 +75,7 @@ def test_the_side_step_matches_each_activation_with_its_init():
 
 def test_each_failure_step_names_the_nets_its_note_quotes():
     vanish = plan("vanish", Settings())
-    assert vanish.columns == (DeepSetup(5, "sigmoid", "xavier"),) * 2 and vanish.kinds == ("health", "slopes")
+    assert vanish.columns == (DeepSetup(5, "sigmoid", "xavier"),) * 2 and vanish.kinds == ("health", "factors")
     explode = plan("explode", Settings(depth=9))
     assert explode.columns == (DeepSetup(9, "relu", "normal"), DeepSetup(9, "relu", "he"))
     assert explode.deeper == DeepSetup(10, "relu", "normal")
@@ -82,6 +84,7 @@ def test_each_failure_step_names_the_nets_its_note_quotes():
     dead = plan("dead", Settings())
     assert dead.columns == (DeepSetup(5, "relu", "he"), DeepSetup(5, "leaky_relu", "he"))
     assert dead.trained == DeepSetup(5, "relu", "he", optimizer="sgd") and dead.deeper is None
+    assert dead.kinds == ("dead", "dead") and explode.kinds == ("health", "health")
     with pytest.raises(ValueError, match="products"):
         plan("products", Settings())
 
@@ -108,9 +111,11 @@ def test_neighbours_are_one_key_away():
     remedies = neighbours("remedies", s)
     assert remedies[2:] == [s.pressed(what) for what in SWITCHES]
     assert neighbours("dead", Settings(depth=MAX_DEPTH)) == [Settings(depth=MAX_DEPTH - 1)]
-    plans = nearby("dead", s, beside=["explode", "remedies"])
+    deep = Settings(depth=12)
+    plans = nearby("dead", s, beside=[("explode", deep), ("remedies", s), ("more", s)])
     assert [p.step for p in plans] == ["dead", "dead", "explode", "remedies"]
-    assert [p.step for p in nearby("products", s, beside=["side"])] == ["side"]
+    assert plans[2] == plan("explode", deep)  # each step beside as the learner left it
+    assert [p.step for p in nearby("products", s, beside=[("side", s)])] == ["side"]
 
 
 def test_lookup_never_computes_and_measure_stops_when_told():
@@ -131,6 +136,13 @@ def test_lookup_never_computes_and_measure_stops_when_told():
     assert done.columns == tuple(deep_health(s) for s in wanted.columns)
     assert done.trained is deep_health(DeepSetup(11, "relu", "normal", optimizer="sgd"))
     assert done.step == "explode" and done.settings == wanted.settings and done.kinds == wanted.kinds
+
+
+def test_each_bar_step_opens_on_its_own_set_up():
+    assert set(STARTS) == set(BAR_STEPS)
+    assert {step: start(step).depth for step in BAR_STEPS} == {"side": 5, "vanish": 10, "explode": 6, "dead": 10, "remedies": 5}
+    assert all(start(step).remedies == Remedies() and start(step).switch is None for step in BAR_STEPS)
+    assert start("products") == Settings()
 
 
 def test_every_bar_step_has_a_plan_for_every_depth():

@@ -9,7 +9,8 @@ from __future__ import annotations
 import pytest
 
 from backprop_tui.engine.names import CLIP_NORM
-from backprop_tui.models.health import DeepSetup, Remedies, deep_health
+from backprop_tui.models.health import DeepSetup, Remedies, deep_health, start
+from backprop_tui.renderables.health_table import ratio_words, share
 from backprop_tui.renderables.numbers import format_number
 from test_health_screen import (
     NOT_A_NUMBER,
@@ -105,7 +106,9 @@ async def test_each_switch_says_what_changed_in_numbers():
         assert "as you set them" in text and "careless" not in text and "Skip connections" not in text
         await press(pilot, "i", "k", "l", "o")  # every remedy off again (naive init, no skips, ReLU, no training)
         await press(pilot, "minus")
-        assert "A careless start: naive N(0, 1) weights, plain ReLU" in flat(app)
+        assert "A careless start: naive N(0, 1) weights and no remedy on." in flat(app)
+        await press(pilot, "k", "r")  # r: back to the step's own set-up
+        assert screen_of(app).settings == start("remedies") and "Left, sigmoid" in flat(app)
 
 
 async def test_the_panel_names_the_activation_the_left_column_really_has():
@@ -169,16 +172,67 @@ def test_xavier_does_not_rescue_sigmoid_naive_weights_leave_its_first_layer_more
     assert naive > xavier
 
 
-async def test_the_init_note_says_xavier_suits_tanh_and_not_sigmoid():
+async def test_each_init_note_starts_from_the_problem_it_fixes():
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await go_to(pilot, "remedies")
         await press(pilot, "i")  # naive → Xavier, with sigmoid on the left
         text = flat(app)
-        assert "Xavier's scale suits tanh" in text and "does not rescue sigmoid" in text
+        assert "For tanh: Xavier's std √(2/(n_in + n_out)) suits tanh" in text and "does not rescue sigmoid" in text
+        assert "naive weights left its layer 1 a larger share" in text and "for ReLU it is √2 too small" in text
         assert "steady through sigmoid" not in text
         naive, xavier = nets()[0], nets(init="xavier")[0]
-        assert naive.layers[0].magnitude > xavier.layers[0].magnitude  # what the note says the left column shows
+        assert naive.ratio > xavier.ratio  # what the note says the left column shows
+        assert f"Sigmoid: layer 1's share {ratio_words(naive)} → {ratio_words(xavier)}" in text
+        await press(pilot, "i")  # Xavier → He
+        text = flat(app)
+        assert "For exploding ReLU: He's std √(2/n_in)" in text and "about level at any depth (without skips)" in text
+        relu = nets(init="he")[1]
+        assert 0.5 < relu.ratio < 2 and all(layer.status.label == "OK" for layer in relu.layers)
+        await press(pilot, "i")  # He → naive
+        text = flat(app)
+        assert "Back to the careless start" in text and "ReLU's ∂L/∂z grows at every layer down" in text
+        assert fits(app)
+
+
+async def test_the_start_names_each_column_s_problem_and_the_key_for_it():
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await go_to(pilot, "remedies")
+        left, right = nets()
+        text = flat(app)
+        assert f"Left, sigmoid: {share(left)}." in text and left.ratio < 0.1
+        assert f"Right, ReLU: {share(right)}, the largest |∂L/∂W| {format_number(right.largest, 1)}." in text
+        assert all(layer.status.label == "Bad" and layer.magnitude > 1 for layer in right.layers)  # it explodes
+        assert "Exploding: i sets the start's scale (He for ReLU, Xavier for tanh), g clips." in text
+        assert "Vanishing: k adds skips, f an activation that does not saturate." in text
+        assert fits(app)
+        await press(pilot, "g")
+        assert "For exploding: clipping rescales" in flat(app) and "∂L/∂z is not clipped" in flat(app)
+        clipped = nets(clip=True)[1]
+        assert clipped.dz == right.dz and clipped.layers[0].magnitude < right.layers[0].magnitude  # as the note says
+        await press(pilot, "k")
+        assert "For vanishing: a skip adds" in flat(app)
+        await press(pilot, "l")
+        assert "For dead units: Leaky ReLU" in flat(app)
+        await press(pilot, "f")
+        assert "For vanishing: an activation that does not saturate" in flat(app)
+        await press(pilot, "o")
+        assert "For first layers that learn slowly: Adam" in flat(app)
+
+
+@pytest.mark.parametrize("residual", [False, True])
+@pytest.mark.parametrize("depth", range(2, 21))
+def test_the_init_notes_claims_hold_at_every_depth(depth, residual):
+    """Naive weights leave sigmoid's layer 1 a larger share than Xavier's (and saturate it); naive ReLU's
+    ∂L/∂z grows at every layer down; the exploding note's growth is above 1."""
+    naive = deep_health(DeepSetup(depth, "sigmoid", "normal", residual))
+    xavier = deep_health(DeepSetup(depth, "sigmoid", "xavier", residual))
+    assert naive.ratio > xavier.ratio and naive.mean_slope < xavier.mean_slope
+    relu = deep_health(DeepSetup(depth, "relu", "normal", residual))
+    if not residual:
+        assert all(relu.passed(layer)[2] > 1 for layer in range(1, depth))
+        assert relu.passed_mean()[2] > 1
 
 
 @pytest.mark.parametrize("depth", [8, 10])
@@ -193,8 +247,7 @@ def test_dead_relus_come_back_when_the_layers_below_them_train(depth):
 async def test_the_dead_note_says_what_is_stuck_and_what_is_not():
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await go_to(pilot, "dead")
-        await press(pilot, *["plus"] * 5)  # depth 10
+        await go_to(pilot, "dead")  # it opens at depth 10
         relu = deep_health(DeepSetup(10, "relu", "he"))
         later = deep_health(DeepSetup(10, "relu", "he", optimizer="sgd"))
         text = flat(app)

@@ -33,43 +33,72 @@ above 1 make it explode: steps become huge and the weights turn into \
 nonsense. Only factors near 1 keep every layer learning.
 
 The sigmoid's slope is at most {peak}, so through {n} sigmoid layers \
-the slopes alone can shrink a gradient to {peak}^{n} = {product}.
-
-The next steps measure real deep nets on one batch: {samples} samples \
-of {inputs} random inputs with {outputs} random targets each, hidden \
-layers of {width} neurons. Each bar is a layer's mean |∂L/∂W| on a log \
-scale, the output layer on top (backprop starts there), layer 1 at the \
-bottom. The word is the gradient's health: OK for 0.1 to 0.5; Warn for \
-0.01 to 0.1 or 0.5 to 1; Bad below 0.01 or above 1."""
+the slopes alone can shrink a gradient to {peak}^{n} = {product}. \
+The weights' factors come on top of that: the next steps measure both."""
 """The first step: why depth multiplies (``{peak}`` is the sampled σ′ maximum)."""
+
+READING_HEADING = "Reading the bars"
+READING = """\
+Training rarely learns from one example at a time: it averages the loss, \
+and so every gradient, over a batch of examples and takes one step per \
+batch. Here every net, with hidden layers of {width} neurons, gets one batch \
+of {samples} samples: {inputs} random inputs and {outputs} random targets each.
+
+Each row is a layer, the output layer on top (backprop starts there). The \
+bar is the layer's mean |∂L/∂W| on a log scale. Beside it, |∂L/∂z|: the \
+gradient at the layer's weighted sums z, which backprop hands down, times \
+Wᵀ and f′ at every layer, so that is where it shrinks or grows. Then \
+∂L/∂W = aᵀ·∂L/∂z adds up the batch's {samples} samples.
+
+OK (0.1 to 0.5), Warn (0.01 to 0.1 or 0.5 to 1) and Bad (below 0.01 or \
+above 1) are a rule of thumb from the source lesson, for a net at the start \
+of training. They are not a law: a net that has learnt its task has small \
+gradients because little is left to learn.
+
+Where the weights start: naive N(0, 1) ignores the layer's width; Xavier's \
+std √(2/(n_in + n_out)), {xavier} here, is made for tanh; He's √(2/n_in), \
+{he} here, for ReLU, which zeroes about half of what reaches it."""
+"""The second step: the batch, what a row shows, the rule of thumb, the initialisations."""
 
 HEADINGS = {
     "side": "{name} or ReLU, {depth} layers deep",
     "vanish": "Vanishing: {depth} sigmoid layers",
+    "vanish-not": "{depth} sigmoid layers: layer 1 is not Bad yet",
     "explode": "Exploding: a careless start, {depth} layers",
+    "explode-not": "A careless start, {depth} layers: large gradients, no blow-up yet",
     "dead": "Dead neurons: ReLU units that never fire, {depth} layers",
+    "dead-not": "No dead neurons yet: ReLU, {depth} layers",
     "remedies": "Remedies, live: every key reruns the engine, {depth} layers",
     "remedies-trained": "Remedies: how far {steps} {optimizer} steps moved each layer, {depth} layers",
 }
-"""Each bar step's heading (``{name}`` starts with a capital)."""
+"""Each bar step's heading (``{name}`` starts with a capital); ``-not`` when the measured nets do not
+show what the step is named after (a learner made it too shallow)."""
+SIDE_LABEL = "{name} or ReLU"
+"""The side-by-side step's label in the step bar, following its left activation."""
 COMPUTING = "computing…"
 """Shown for the moment a pass is being measured."""
 DEPTH_LIMITS = "Depth goes from {low} to {high} layers; this is {depth}."
-"""The notice when + or − would leave the depths offered."""
+"""Said under the heading when + or − would leave the depths offered."""
+CHANGED = "Your set-up; r brings back this step's own ({depth} layers)."
+"""Said under the heading when the learner's set-up on a step is not the one it opens on."""
 
 # -- the table -------------------------------------------------------------------------------------------
 
 LAYER = "layer"
-SLOPES_TITLE = "mean σ′ · kept"
 COLUMN_TITLE = "{activation} · {init}"
-OUTPUT_SLOPE = "output: linear, slope 1"
-SLOPE_CELL = "σ′ {slope}   kept ×{kept}"
+W_LABEL = "|∂L/∂W|"
+Z_LABEL = "|∂L/∂z|"
+"""What the two numbers of a health row are, over them."""
+FACTORS_TITLE = "what ∂L/∂z keeps, layer to layer"
+FACTORS_LABELS = ("by Wᵀ", "by σ′", "kept")
+FACTOR_CELL = ("×{value}", " · ", " = ")
+OUTPUT_FACTORS = "output: ∂L/∂z from the loss"
+HIDDEN_FACTORS = "kept ×{low} to ×{high}"
+FACTORS_SUMMARY = "kept = by Wᵀ × by σ′ (of the unrounded values)"
 MOVED_CELL = " moved {moved}"
 DIVERGED = "diverged"
 HIDDEN = "layers {first}–{last}: "
-HIDDEN_SLOPES = "σ′ {low} to {high}"
 HIDDEN_RANGE = "{low} to {high}"
-KEPT_SUMMARY = "kept: a layer's |∂L/∂W| ÷ the one above's"
 TRAINED_SUMMARY = "{optimizer}, loss {before} → {after}"
 DIVERGED_SUMMARY = "{optimizer} diverged at step {step}"
 CLIPPED = "; norm {norm} clipped to {used}"
@@ -84,27 +113,29 @@ NO_SHARE = "diverged: no gradient to measure"
 # -- the notes under the bars ----------------------------------------------------------------------------
 
 SIDE = (
-    "The same shape and batch, each net with the initialisation made for its activation. ",
+    "The same shape and batch; each net starts the usual way for its activation, Xavier for sigmoid and "
+    "tanh, He for the ReLU family. ",
     "{name}: {left}. ReLU: {right}.",
     "\nf changes the left activation; + and − change the depth.",
 )
 """Side by side: plain, bold, plain."""
 VANISH = (
-    "In these sigmoid layers σ′ averages {slope}, never above 0.25. "
-    "With the weights, each layer down keeps only about ×{kept} of the gradient. ",
-    "After {factors} such factors {share}.",
-    " Press + for one more factor.",
+    "Each layer down, backprop multiplies ∂L/∂z by Wᵀ, which here keeps about ×{weights}, and then by σ′, "
+    "never above 0.25, which keeps about ×{slopes}: about ×{kept} a layer. ",
+    "Through {factors} {layers}, {share}.",
+    " + adds a layer, − takes one away.",
 )
-"""Vanishing: plain, bold, plain."""
+"""Vanishing: plain, bold, plain (``{layers}``: one of :data:`SIGMOID_LAYERS`)."""
+SIGMOID_LAYERS = ("sigmoid layer", "sigmoid layers")
 EXPLODE = (
     "The same random draws as He's, but N(0, 1) instead of He's std √(2/{width}) = {std}: every weight "
-    "{times}× larger. Each layer scales the signal up on the way forward and the gradient on the way back. "
-    "Here the largest gradient is {largest}"
+    "{times}× larger. ∂L/∂z grows about ×{grows} a layer on the way down, and the signal a grows on the "
+    "way up, so every layer's ∂L/∂W = aᵀ·∂L/∂z is huge. Here the largest is {largest}"
 )
 EXPLODE_DEEPER = "; one layer deeper, {largest}"
 EXPLODE_DIVERGES = ". Trained with SGD at α = {lr} it diverges at step {step}."
 """Bold."""
-EXPLODE_TRAINS = ". Trained {steps} SGD steps at α = {lr}, its loss goes {before} → {after}."
+EXPLODE_TRAINS = ". Trained {steps} SGD steps at α = {lr}, its loss goes {before} → {after}: too few layers to blow up."
 DEAD = (
     "{dead} of {units} ReLU units have z ≤ 0 for all the samples: they output 0, their slope is 0, and the "
     "gradient reaching their own weights is {reaching}, so no step changes those weights. "
@@ -117,6 +148,7 @@ DEAD_LATER = (
     "(and push others under). After {steps} SGD steps, {dead} are dead ({before} before). "
 )
 DEAD_AFTER = "After {steps} SGD steps, {dead} are dead. "
+LEAKY_NONE = "No unit of the Leaky ReLU net is negative on every sample either."
 LEAKY_TRICKLE = (
     "In the Leaky ReLU net {negative} units are negative on every sample too, but their slope is 0.01, "
     "so a trickle of gradient still reaches them and none is dead."
@@ -124,16 +156,16 @@ LEAKY_TRICKLE = (
 
 # -- the remedies ------------------------------------------------------------------------------------------
 
-REMEDIES_START = (
-    "A careless start: naive N(0, 1) weights, plain ReLU, no skips, no clipping. Switch the remedies on "
-    "one at a time and watch each column; + and − change the depth. "
+REMEDIES_START = "A careless start: naive N(0, 1) weights and no remedy on. "
+REMEDIES_AS_SET = "The remedies as you set them, at this depth. "
+REMEDIES_START_NUMBERS = "Left, {left_name}: {left}. Right, {right_name}: {right}, the largest |∂L/∂W| {largest}. "
+REMEDIES_KEYS = (
+    "Each key treats one problem. Exploding: i sets the start's scale (He for ReLU, Xavier for tanh), "
+    "g clips. Vanishing: k adds skips, f an activation that does not saturate. Dead units: l, Leaky ReLU. "
+    "First layers that learn slowly: o, Adam."
 )
-REMEDIES_AS_SET = (
-    "The remedies as you set them, at this depth. Switch them on or off one at a time and watch each "
-    "column; + and − change the depth. "
-)
-REMEDIES_START_NUMBERS = "Left: {left}. Right: {right}, {dead} dead units."
 PANEL = {
+    "restart": "start again",
     "init": "init ",
     "residual": "{box} skips",
     "clip": "{box} clip at {clip}",
@@ -162,34 +194,67 @@ TRAINING_MOVED = "{name}: layer 1 moved {first}, layer {depth} {last}"
 TWIN_DIVERGED = " (SGD diverged at step {step})"
 TWIN_MOVED = " (SGD: {first} and {last})"
 NOTES = {
-    "init": (
-        "The initial weights set every factor's size. Xavier's scale suits tanh, whose slope is 1 near 0. "
-        "It does not rescue sigmoid: σ′ is at most 0.25, so each layer still shrinks the gradient, and in a "
-        "sigmoid net the larger naive weights even leave the first layer more of it than Xavier does. "
-        "He is √2 larger than Xavier because ReLU silences half its inputs; naive N(0, 1) ignores the layer width."
-    ),
     "residual": (
-        "A skip adds each hidden layer's input to its output, so backward the gradient also takes the skip "
-        "straight down, past every σ′ and W."
+        "For vanishing: a skip adds each hidden layer's input to its output, so backward the gradient also "
+        "takes the skip straight down, past every σ′ and Wᵀ."
     ),
     "clip": (
-        "Clipping rescales the whole gradient when its norm is over {clip}: it caps the step, but every layer "
-        "shrinks by the same factor, so vanishing stays vanishing."
+        "For exploding: clipping rescales the whole gradient when its norm is over {clip}. It caps the step, "
+        "but every layer shrinks by the same factor, so vanishing stays vanishing. ∂L/∂z is not clipped: "
+        "clipping acts on the step, after backprop."
     ),
-    "leaky": "Leaky ReLU gives negative z a slope of 0.01 instead of 0, so no unit is ever completely cut off.",
+    "leaky": (
+        "For dead units: Leaky ReLU gives negative z a slope of 0.01 instead of 0, so no unit is ever "
+        "completely cut off."
+    ),
     "training": (
-        "Adam divides each weight's gradient by a running average of its own size, so a layer with tiny "
-        "gradients still takes steps of about α (unless they are down near Adam's ε = 10⁻⁸). SGD's steps "
-        "are α times the gradient."
+        "For first layers that learn slowly: Adam divides each weight's gradient by a running average of its "
+        "own size, so a layer with tiny gradients still takes steps of about α (unless they are down near "
+        "Adam's ε = 10⁻⁸). SGD's steps are α times the gradient."
     ),
     "left": (
-        "Compare the activations: the S-shaped ones flatten out and squash their slope; the ReLU family keeps "
-        "a slope of about 1 wherever z is positive."
+        "For vanishing: an activation that does not saturate. The S-shaped ones (sigmoid, tanh) flatten out "
+        "and squash their slope; the ReLU family keeps a slope of about 1 wherever z is positive."
     ),
 }
-"""What each remedy does, shown after its key is pressed."""
+"""What each remedy does, from the problem it treats, shown after its key is pressed."""
+INIT_NOTES = {
+    "he": (
+        "For exploding ReLU: He's std √(2/n_in), √2 times Xavier's because ReLU zeroes about half of what "
+        "reaches it, keeps a ReLU net's gradient about level at any depth (without skips). Sigmoid still "
+        "shrinks it: σ′ ≤ 0.25."
+    ),
+    "xavier": (
+        "For tanh: Xavier's std √(2/(n_in + n_out)) suits tanh, whose slope is 1 near 0. It does not rescue "
+        "sigmoid (σ′ ≤ 0.25 still shrinks every layer, and naive weights left its layer 1 a larger share), "
+        "and for ReLU it is √2 too small."
+    ),
+    "normal": (
+        "Back to the careless start: N(0, 1) ignores the width, so each z adds up {width} inputs at full "
+        "scale: ReLU's ∂L/∂z grows at every layer down, and sigmoid saturates."
+    ),
+}
+"""What the initialisation just chosen is for (the init switch's note)."""
 SKIPS_GROW = (
     " But each skip also adds to a running sum that grows with depth, and the gradients near the "
     "output grow with it: real residual networks normalise that sum."
 )
 """Added when skips are on and a column's gradients grew past 1."""
+
+# -- beyond the panel ------------------------------------------------------------------------------------
+
+MORE_HEADING = "Remedies the panel cannot switch on"
+MORE = """\
+The source lesson names more remedies than the panel has. Each treats one \
+of the problems you have just seen:
+
+• Vanishing: normalisation layers (batch norm, layer norm) rescale each \
+layer's z to a steady mean and spread as the net trains, so z stays where \
+the activation has a slope.
+• Vanishing through time: gated recurrent units (LSTM, GRU), in nets that \
+read a sequence, hand the gradient back through a memory scaled by a gate \
+the net learns, not by Wᵀ and f′ at every step.
+• Exploding: weight decay (L2) pulls every weight a little towards 0 at \
+each step.
+• Dead units: ELU and SELU, like Leaky ReLU, keep a slope for negative z."""
+"""The last step: what a real network may use beyond the panel's switches, one line each."""

@@ -112,7 +112,9 @@ class HealthBar(_OneLine):
 
     Colour and word (OK/Warn/Bad) come from :func:`backprop_tui.engine.health.classify`;
     ``dead`` is (dead units, all units) and adds ``dead 3/16``. A non-finite
-    magnitude draws a full red bar.
+    magnitude draws a full red bar. ``second`` is a second number shown after the
+    magnitude, uncoloured (section 6 puts the layer's |∂L/∂z| there); the two numbers
+    are right-aligned to ``number_width`` and ``second_width`` so that rows line up.
     """
 
     label: str
@@ -121,6 +123,9 @@ class HealthBar(_OneLine):
     lo: float = 1e-4
     hi: float = 10.0
     dead: tuple[int, int] | None = None
+    number_width: int = 0
+    second: str | None = None
+    second_width: int = 0
 
     def fraction(self) -> float:
         """Where the magnitude sits between lo (0) and hi (1) on a log scale (may fall outside)."""
@@ -133,13 +138,15 @@ class HealthBar(_OneLine):
         return max(1e-9, (math.log10(m) - lo) / (hi - lo)) if hi > lo else 1.0
 
     def line(self) -> Text:
-        """label, bar, class word, magnitude, dead units."""
+        """label, bar, class word, magnitude, the second number, dead units."""
         status = health_class(self.magnitude)
         text = Text(f"{self.label} ")
         text.append(blocks(self.fraction(), self.width), style=style(status))
         text.append(" ")
         text.append(HEALTH_LABELS[status].ljust(LABEL_WIDTH), style=style(status, bold=True))
-        text.append(f" {format_number(self.magnitude)}")
+        text.append(f" {format_number(self.magnitude).rjust(self.number_width)}")
+        if self.second is not None:
+            text.append(f"  {self.second.rjust(self.second_width)}")
         if self.dead is not None:
             count, total = self.dead
             text.append(f"  dead {count}/{total}", style="bold" if count else "dim")

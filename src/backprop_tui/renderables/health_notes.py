@@ -31,10 +31,15 @@ if TYPE_CHECKING:
     from backprop_tui.models.health import DeepHealth, DeepSetup, Plan, Remedies, Settings
 
 def products(peak: float, factors: int) -> str:
-    """The first step's words, with the sampled σ′ peak and the batch's sizes."""
-    return words.PRODUCTS.format(
-        peak=format_number(peak, 2), n=factors, product=format_number(peak**factors, 4),
+    """The first step's words, with the sampled σ′ peak."""
+    return words.PRODUCTS.format(peak=format_number(peak, 2), n=factors, product=format_number(peak**factors, 4))
+
+
+def reading() -> str:
+    """The second step's words, with the batch's sizes and the two initialisations' scales."""
+    return words.READING.format(
         samples=DEEP_SAMPLES, inputs=DEEP_INPUTS, outputs=DEEP_OUTPUTS, width=DEEP_WIDTH,
+        xavier=format_number(math.sqrt(2 / (DEEP_WIDTH + DEEP_WIDTH)), 2), he=format_number(math.sqrt(2 / DEEP_WIDTH), 2),
     )
 
 
@@ -43,25 +48,52 @@ def title(setup: DeepSetup) -> str:
     return words.COLUMN_TITLE.format(activation=words.ACTIVATIONS[setup.activation], init=words.INITS[setup.init])
 
 
-def heading(step: str, settings: Settings) -> str:
-    """A bar step's heading (it needs no pass: it can show while one is measured)."""
+def capital(name: str) -> str:
+    """``name`` with a capital first letter (``tanh`` → ``Tanh``; ``ReLU`` stays)."""
+    return name[0].upper() + name[1:]
+
+
+def step_label(step: str, settings: Settings) -> str | None:
+    """The step bar's label where it follows the learner's switches (the side-by-side step's ``f``), else ``None``."""
+    if step == "side":
+        return words.SIDE_LABEL.format(name=capital(words.ACTIVATIONS[settings.left]))
+    return None
+
+
+def heading(step: str, settings: Settings, measured: Plan[DeepHealth] | None = None) -> str:
+    """A bar step's heading. Without ``measured`` (a pass is still being measured) it names the set-up only
+    where the verdict needs the numbers; with it, a step too shallow for what it shows says so."""
     depth = settings.depth
     if step == "side":
-        name = words.ACTIVATIONS[settings.left]
-        return words.HEADINGS["side"].format(name=name[0].upper() + name[1:], depth=depth)
+        return words.HEADINGS["side"].format(name=capital(words.ACTIVATIONS[settings.left]), depth=depth)
     training = settings.remedies.training
     if step == "remedies" and training:
         optimizer = words.OPTIMIZERS[training]
         return words.HEADINGS["remedies-trained"].format(steps=TRAIN_STEPS, optimizer=optimizer, depth=depth)
+    if measured is not None and not shows(measured):
+        return words.HEADINGS[step + "-not"].format(depth=depth)
     return words.HEADINGS[step].format(depth=depth)
+
+
+def shows(measured: Plan[DeepHealth]) -> bool:
+    """Whether the measured nets show what their step is named after: layer 1 Bad on the vanishing step,
+    a diverged run on the exploding one, a dead unit on the dead-neuron one (other steps: always)."""
+    first = measured.columns[0]
+    if measured.step == "vanish":
+        return first.layers[0].status.name == "critical" and first.ratio < 1
+    if measured.step == "explode":
+        return measured.trained is not None and measured.trained.diverged
+    if measured.step == "dead":
+        return first.dead > 0
+    return True
 
 
 def columns(measured: Plan[DeepHealth]) -> tuple[Column, ...]:
     """The table's columns: titled by activation and init (on the remedy step the panel names the init)."""
     out = []
     for h, kind in zip(measured.columns, measured.kinds):
-        if kind == "slopes":
-            name = words.SLOPES_TITLE
+        if kind == "factors":
+            name = words.FACTORS_TITLE
         elif measured.step == "remedies":
             name = words.ACTIVATIONS[h.setup.activation]
         else:
@@ -75,7 +107,7 @@ def note(measured: Plan[DeepHealth]) -> Text:
     first, second = measured.columns
     if measured.step == "side":
         plain, bold, end = words.SIDE
-        name = words.ACTIVATIONS[first.setup.activation]
+        name = capital(words.ACTIVATIONS[first.setup.activation])
         return Text.assemble(plain, (bold.format(name=name, left=share(first), right=share(second)), "bold"), end)
     if measured.step == "vanish":
         return vanish_note(first)
@@ -89,21 +121,25 @@ def note(measured: Plan[DeepHealth]) -> Text:
 
 
 def vanish_note(sig: DeepHealth) -> Text:
-    """Why the sigmoid's gradient shrinks, with the measured slopes."""
+    """Why the sigmoid's gradient shrinks: what a layer keeps of ∂L/∂z through Wᵀ and through σ′, measured."""
     plain, bold, end = words.VANISH
-    slope, kept = format_number(sig.mean_slope, 2), format_number(sig.kept, 2)
+    weights, slopes, kept = (format_number(v, 2) for v in sig.passed_mean())
+    factors = sig.setup.depth - 1
+    layers = words.SIGMOID_LAYERS[factors != 1]
     return Text.assemble(
-        plain.format(slope=slope, kept=kept), (bold.format(factors=sig.setup.depth - 1, share=share(sig)), "bold"), end
+        plain.format(weights=weights, slopes=slopes, kept=kept),
+        (bold.format(factors=factors, layers=layers, share=share(sig)), "bold"),
+        end,
     )
 
 
 def explode_note(naive: DeepHealth, deeper: DeepHealth | None, trained: DeepHealth) -> Text:
-    """How much larger naive weights are, and what SGD does with the gradients they give."""
+    """How much larger naive weights are, how ∂L/∂z grows, and what SGD does with the gradients they give."""
     he_std = math.sqrt(2 / DEEP_WIDTH)
     text = Text(
         words.EXPLODE.format(
             width=DEEP_WIDTH, std=format_number(he_std, 2), times=format_number(1 / he_std, 1),
-            largest=format_number(naive.largest, 1),
+            grows=format_number(naive.passed_mean()[2], 1), largest=format_number(naive.largest, 1),
         )
     )
     if deeper is not None:
@@ -128,7 +164,10 @@ def dead_note(relu: DeepHealth, leaky: DeepHealth, later: DeepHealth) -> Text:
     if not later.diverged:
         after = words.DEAD_LATER if relu.dead else words.DEAD_AFTER
         text.append(after.format(steps=later.trained, dead=later.dead, before=relu.dead))
-    text.append(words.LEAKY_TRICKLE.format(negative=leaky.negative_hidden))
+    if leaky.negative_hidden:
+        text.append(words.LEAKY_TRICKLE.format(negative=leaky.negative_hidden))
+    else:
+        text.append(words.LEAKY_NONE)
     return text
 
 
@@ -158,7 +197,8 @@ def panel(r: Remedies, trainings: tuple[str | None, ...]) -> Text:
     return Text.assemble(
         key("i"), p["init"], choices(DEEP_INITS, r.init, words.INIT_CHOICES), "   ",
         key("k"), p["residual"].format(box=box(r.residual)), "   ",
-        key("g"), p["clip"].format(box=box(r.clip), clip=format_number(CLIP_NORM, 0)), "\n",
+        key("g"), p["clip"].format(box=box(r.clip), clip=format_number(CLIP_NORM, 0)), "   ",
+        key("r"), p["restart"], "\n",
         key("l"), p["leaky"].format(box=box(r.leaky)), "   ",
         key("o"), p["training"].format(steps=TRAIN_STEPS), choices(trainings, r.training, words.OPTIMIZERS), "   ",
         key("f"), p["left"].format(name=words.ACTIVATIONS[r.activation(r.left)]),
@@ -184,13 +224,23 @@ def remedies_note(measured: Plan[DeepHealth]) -> Text:
     if switch is None:
         start = Text(words.REMEDIES_START if measured.settings.remedies.careless else words.REMEDIES_AS_SET)
         if right.setup.optimizer is None:
-            start.append(words.REMEDIES_START_NUMBERS.format(left=share(left), right=share(right), dead=right.dead))
+            start.append(
+                words.REMEDIES_START_NUMBERS.format(
+                    left_name=words.ACTIVATIONS[left.setup.activation], left=share(left),
+                    right_name=words.ACTIVATIONS[right.setup.activation], right=share(right),
+                    largest=format_number(right.largest, 1),
+                )
+            )
+        start.append(words.REMEDIES_KEYS)
         return start
     text = Text.assemble((said(switch.what, measured.settings.remedies), "bold"), " ")
     twins = measured.twins or (None,) * len(measured.columns)
     for old, new, twin in zip(measured.before, measured.columns, twins):
         text.append(change(old, new, twin))
-    text.append(words.NOTES[switch.what].format(clip=format_number(CLIP_NORM, 0)))
+    if switch.what == "init":
+        text.append(words.INIT_NOTES[measured.settings.remedies.init].format(width=DEEP_WIDTH))
+    else:
+        text.append(words.NOTES[switch.what].format(clip=format_number(CLIP_NORM, 0)))
     if switch.what == "residual" and measured.settings.remedies.residual and any(h.too_large for h in measured.columns):
         text.append(words.SKIPS_GROW)
     return text
@@ -198,7 +248,7 @@ def remedies_note(measured: Plan[DeepHealth]) -> Text:
 
 def change(old: DeepHealth, new: DeepHealth, twin: DeepHealth | None) -> str:
     """One column's change: its training outcome, its classes, or what moved in its numbers."""
-    name = words.ACTIVATIONS[new.setup.activation]
+    name = capital(words.ACTIVATIONS[new.setup.activation])
     if new.setup.optimizer:
         return training_words(name, new, twin)
     if old.setup.optimizer:  # back from training: no gradients to compare with
@@ -207,7 +257,8 @@ def change(old: DeepHealth, new: DeepHealth, twin: DeepHealth | None) -> str:
     if ratio_words(old) != ratio_words(new):
         parts.append(words.CHANGE_SHARE.format(before=ratio_words(old), after=ratio_words(new)))
     if counts(old.layers) != counts(new.layers):
-        parts.append(words.CHANGE_FROM_TO.format(before=counts(old.layers), after=counts(new.layers)))
+        before, after = counts(old.layers, zeros=False), counts(new.layers, zeros=False)
+        parts.append(words.CHANGE_FROM_TO.format(before=before, after=after))
     if old.dead != new.dead:
         parts.append(words.CHANGE_DEAD.format(before=old.dead, after=new.dead))
     return words.CHANGE_LINE.format(name=name, parts="; ".join(parts) if parts else words.NO_CHANGE)

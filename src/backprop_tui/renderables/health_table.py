@@ -1,18 +1,21 @@
 """Section 6's table: each layer of one or two deep nets as a log-scale bar, the output layer on top.
 
     layer  sigmoid · Xavier                 ReLU · He
-        5   ████████▊        OK   0.2963     ████████▊         OK   0.2990
+                       |∂L/∂W|  |∂L/∂z|                   |∂L/∂W|  |∂L/∂z|
+        5   ████▊   OK   0.2112   0.0295    █████   OK   0.2036   0.0287
         ⋮  layers 3–4: 2 Bad                layers 3–4: 2 OK
-        1   ██▊              Bad  0.0003     ████████▋         OK   0.2735  dead 3/16
-           layer 1 gets 1/1100 of layer     layer 1 gets 0.91× layer 5's
-           5's gradient                     gradient; dead 9 of 64
+        1   █▊      Bad  0.0002  4.3e-05    ████▉   OK   0.2019   0.0062
+           layer 1 gets 1/1100 of layer     layer 1 gets 0.99× layer 5's
+           5's gradient                     gradient; dead 5 of 64
 
 A column draws one measured pass (:class:`Column`) as ``health`` bars (mean
-|dL/dW| from 10⁻⁶ to 10⁴, with OK/Warn/Bad), ``slopes`` (σ′ and what each
-layer kept of the gradient above it) or ``moved`` bars (how far training
-moved each layer's weights). :class:`HealthTable` fits the table and the note
-under it into the height it is given: when the layers do not all fit, the top
-and bottom ones stay and one ``⋮`` row sums up the middle.
+|∂L/∂W| from 10⁻⁶ to 10⁴, with OK/Warn/Bad, and the layer's mean |∂L/∂z|
+beside it), ``dead`` bars (the dead ReLU units in place of |∂L/∂z|),
+``factors`` (what each layer keeps of ∂L/∂z, through Wᵀ and through f′) or
+``moved`` bars (how far training moved each layer's weights).
+:class:`HealthTable` fits the table and the note under it into the height it
+is given: when the layers do not all fit, the top and bottom ones stay and one
+``⋮`` row sums up the middle.
 
 Pure Rich: the passes are read, never computed, and importing this costs no numpy.
 """
@@ -33,7 +36,7 @@ from rich.text import Text
 
 from backprop_tui.engine.names import HEALTH_CLASSES, HEALTH_LABELS
 from backprop_tui.lesson import health as words
-from backprop_tui.renderables.bars import HealthBar, blocks
+from backprop_tui.renderables.bars import LABEL_WIDTH, HealthBar, blocks
 from backprop_tui.renderables.numbers import format_number
 from backprop_tui.renderables.palette import style
 
@@ -101,20 +104,69 @@ def counts(layers: Sequence[LayerHealth], *, zeros: bool = True) -> str:
 # -- cells -------------------------------------------------------------------------------------------------
 
 
-def cell(h: DeepHealth, kind: str, layer: int, width: int) -> HealthBar | Text:
-    """One layer of one pass: a health bar, a training bar, or σ′ and what the layer kept."""
+@dataclass(frozen=True, slots=True)
+class Widths:
+    """The widths a column's numbers are padded to, so that they line up under their labels."""
+
+    gradient: int = 0
+    z: int = 0
+    factors: tuple[int, int, int] = (0, 0, 0)
+
+
+def widths(h: DeepHealth, kind: str, layers: Sequence[int]) -> Widths:
+    """The widest of each number the column shows on ``layers`` (and its label over it)."""
+    if kind in ("health", "dead"):
+        gradient = max(len(words.W_LABEL), *(len(format_number(h.layers[l - 1].magnitude)) for l in layers))
+        if kind == "dead" or not h.dz:
+            return Widths(gradient)
+        return Widths(gradient, max(len(words.Z_LABEL), *(len(format_number(h.dz[l - 1])) for l in layers)))
+    if kind == "factors":
+        hidden = [factor_texts(h, l) for l in layers if l < h.setup.depth]
+        labels = [len(label) for label in words.FACTORS_LABELS]
+        return Widths(factors=tuple(max(labels[i], *(len(f[i]) for f in hidden)) for i in range(3)))  # type: ignore[arg-type]
+    return Widths()
+
+
+def factor_texts(h: DeepHealth, layer: int) -> tuple[str, str, str]:
+    """``×0.82``, ``×0.23``, ``×0.19``: what ``layer`` keeps through Wᵀ, through f′, and in all."""
+    return tuple(words.FACTOR_CELL[0].format(value=format_number(v, 2)) for v in h.passed(layer))  # type: ignore[return-value]
+
+
+def cell(h: DeepHealth, kind: str, layer: int, width: int, pad: Widths | None = None) -> HealthBar | Text:
+    """One layer of one pass: a health bar (with |∂L/∂z| or the dead units), a training bar, or the factors."""
+    pad = pad or Widths()
     info = h.layers[layer - 1]
-    if kind == "health":
-        relu = h.setup.activation == "relu" and layer < h.setup.depth
+    if kind in ("health", "dead"):
+        relu = kind == "dead" and h.setup.activation == "relu" and layer < h.setup.depth
+        z = format_number(h.dz[layer - 1]) if kind == "health" and h.dz else None
         lo, hi = SCALE
-        return HealthBar("", info.magnitude, width, lo, hi, (info.dead, info.units) if relu else None)
-    if kind == "slopes":
+        return HealthBar(
+            "", info.magnitude, width, lo, hi, (info.dead, info.units) if relu else None,
+            number_width=pad.gradient, second=z, second_width=pad.z,
+        )
+    if kind == "factors":
         if layer == h.setup.depth:
-            return Text(words.OUTPUT_SLOPE, style="dim")
-        above = h.layers[layer].magnitude
-        kept = info.magnitude / above if above else math.nan
-        return Text(words.SLOPE_CELL.format(slope=format_number(h.slopes[layer - 1], 2), kept=format_number(kept, 2)))
+            return Text(words.OUTPUT_FACTORS, style="dim")
+        through_w, through_f, kept = factor_texts(h, layer)
+        a, b, c = pad.factors
+        _, times, equals = words.FACTOR_CELL
+        return Text.assemble(through_w.rjust(a), times, through_f.rjust(b), equals, (kept.rjust(c), "bold"))
     return move_bar(h, layer, width)
+
+
+def label_row(h: DeepHealth, kind: str, width: int, pad: Widths) -> Text:
+    """The labels over a column's numbers (``|∂L/∂W|``, ``|∂L/∂z|``; through Wᵀ, through σ′, kept)."""
+    if kind in ("health", "dead"):
+        text = Text(" " * (width + 3 + LABEL_WIDTH) + words.W_LABEL.rjust(pad.gradient), style="dim")
+        if kind == "health" and pad.z:
+            text.append("  " + words.Z_LABEL.rjust(pad.z))
+        return text
+    if kind == "factors":
+        a, b, c = pad.factors
+        _, times, equals = words.FACTOR_CELL
+        first, second, third = words.FACTORS_LABELS
+        return Text(first.rjust(a) + " " * len(times) + second.rjust(b) + " " * len(equals) + third.rjust(c), style="dim")
+    return Text("")
 
 
 def move_bar(h: DeepHealth, layer: int, width: int) -> Text:
@@ -141,17 +193,17 @@ def hidden_cell(h: DeepHealth, kind: str, hidden: range) -> Text:
     if kind == "moved" and h.moved and not h.diverged:
         moved = [h.moved[l - 1] for l in hidden]
         return Text(name + words.HIDDEN_RANGE.format(low=format_number(min(moved)), high=format_number(max(moved))), style="dim")
-    if kind == "slopes":
-        slopes = [h.slopes[l - 1] for l in hidden]
-        low, high = format_number(min(slopes), 2), format_number(max(slopes), 2)
-        return Text(name + words.HIDDEN_SLOPES.format(low=low, high=high), style="dim")
+    if kind == "factors":
+        kept = [h.passed(l)[2] for l in hidden]
+        low, high = format_number(min(kept), 2), format_number(max(kept), 2)
+        return Text(name + words.HIDDEN_FACTORS.format(low=low, high=high), style="dim")
     return Text(name + counts([h.layers[l - 1] for l in hidden], zeros=False), style="dim")
 
 
 def summary(h: DeepHealth, kind: str) -> Text:
     """The line under a column: layer 1's share, the clip, the dead units, or the training's outcome."""
-    if kind == "slopes":
-        return Text(words.KEPT_SUMMARY, style="dim")
+    if kind == "factors":
+        return Text(words.FACTORS_SUMMARY, style="dim")
     if kind == "moved":
         optimizer = words.OPTIMIZERS[h.setup.optimizer or "sgd"]
         if h.diverged:
@@ -186,7 +238,8 @@ def bar_width(columns: Sequence[Column], layers: list[int], hidden: range | None
     """Cells per bar: the longest (4–30) that leaves room for the numbers, words and dead counts."""
     needs = []
     for c in columns:
-        rest = max(cell_width(cell(c.health, c.kind, layer, 1)) - 1 for layer in layers)
+        pad = widths(c.health, c.kind, layers)
+        rest = max(cell_width(cell(c.health, c.kind, layer, 1, pad)) - 1 for layer in layers)
         floor = max(len(c.title), hidden_cell(c.health, c.kind, hidden).cell_len if hidden else 0)
         needs.append((rest, floor))
     for width in range(30, 3, -1):
@@ -198,8 +251,9 @@ def bar_width(columns: Sequence[Column], layers: list[int], hidden: range | None
 def table(columns: Sequence[Column], rows: int, room: int, *, bars: bool = True) -> Table:
     """The layers top (output) to bottom (layer 1), one column per pass, in ``rows`` rows at most, ``room`` wide.
 
-    ``bars=False`` leaves the layer rows out (each is exactly one line), keeping the column widths:
-    what is left is measured to find how many rows fit.
+    Under the titles, a row names the numbers (|∂L/∂W|, |∂L/∂z| …). ``bars=False`` leaves the layer
+    rows out (each is exactly one line), keeping the column widths: what is left is measured to find
+    how many rows fit.
     """
     depth = columns[0].health.setup.depth
     lines: list[list[RenderableType]] = []
@@ -207,21 +261,25 @@ def table(columns: Sequence[Column], rows: int, room: int, *, bars: bool = True)
     layers = visible_layers(depth, rows)
     gap = next((range(b + 1, a) for a, b in zip(layers, layers[1:]) if a - b > 1), None)
     width = bar_width(columns, layers, gap, room)
-    widths = [len(c.title) for c in columns]
+    pads = [widths(c.health, c.kind, layers) for c in columns]
+    labels = [label_row(c.health, c.kind, width, pad) for c, pad in zip(columns, pads)]
+    widths_ = [max(len(c.title), label.cell_len) for c, label in zip(columns, labels)]
     for layer in layers:
         if layer < previous - 1:  # a run of hidden layers
             hidden = [hidden_cell(c.health, c.kind, range(layer + 1, previous)) for c in columns]
             lines.append([Text("⋮", style="dim"), *hidden])
-            widths = [max(w, item.cell_len) for w, item in zip(widths, hidden)]
-        cells = [cell(c.health, c.kind, layer, width) for c in columns]
+            widths_ = [max(w, item.cell_len) for w, item in zip(widths_, hidden)]
+        cells = [cell(c.health, c.kind, layer, width, pad) for c, pad in zip(columns, pads)]
         lines.append([Text(str(layer)), *cells])
-        widths = [max(w, cell_width(item)) for w, item in zip(widths, cells)]
+        widths_ = [max(w, cell_width(item)) for w, item in zip(widths_, cells)]
         previous = layer
     grid = Table.grid(padding=(0, 2))
     grid.add_column(justify="right", no_wrap=True)
-    for widest in widths:  # every bar line keeps its full width; the summary under it wraps instead
+    for widest in widths_:  # every bar line keeps its full width; the summary under it wraps instead
         grid.add_column(min_width=widest, max_width=widest)
     grid.add_row(Text(words.LAYER, style="bold"), *(Text(c.title, style="bold") for c in columns))
+    if any(label.plain.strip() for label in labels):
+        grid.add_row(Text(""), *labels)
     for line in lines if bars else ():
         grid.add_row(*line)
     grid.add_row(Text(""), *(summary(c.health, c.kind) for c in columns))

@@ -3,7 +3,9 @@
 Every bar is a real forward and backward pass (after real training steps,
 where asked) of a deep net on the section's fixed batch, from
 :mod:`backprop_tui.models.health`, which also says which nets each step
-compares. The screen keeps the learner's :class:`~backprop_tui.models.health.Settings`,
+compares and the set-up each step opens on. The screen keeps the learner's
+:class:`~backprop_tui.models.health.Settings` for each step (a change made on
+a step stays with that step, and ``r`` brings back the step's own set-up),
 turns keys into new settings and draws.
 
 Nothing slow runs on the event loop. A step whose passes are cached draws at
@@ -30,12 +32,21 @@ from textual.widgets import Static
 from textual.worker import get_current_worker
 
 from backprop_tui.engine.names import MAX_DEPTH, MIN_DEPTH
-from backprop_tui.lesson.health import COMPUTING, DEPTH_LIMITS, PRODUCTS_HEADING
+from backprop_tui.lesson.health import (
+    CHANGED,
+    COMPUTING,
+    DEPTH_LIMITS,
+    MORE,
+    MORE_HEADING,
+    PRODUCTS_HEADING,
+    READING_HEADING,
+)
 from backprop_tui.models import health
-from backprop_tui.models.health import DeepSetup, Plan, Remedies, Settings
-from backprop_tui.renderables.health_notes import columns, heading, note, panel, products
+from backprop_tui.models.health import DeepHealth, DeepSetup, Plan, Remedies, Settings
+from backprop_tui.renderables.health_notes import columns, heading, note, panel, products, reading, step_label
 from backprop_tui.screens.base import SectionScreen, step
 from backprop_tui.widgets.health_bars import HealthBars
+from backprop_tui.widgets.step_bar import StepBar
 
 PREFETCH_DELAY = 0.2
 """Seconds without a key before the passes one key away are measured in the background."""
@@ -50,16 +61,21 @@ class Measured(Message):
 
 
 class HealthScreen(SectionScreen):
-    """Deep nets' per-layer gradients: sigmoid against ReLU, the three failures, then remedies live."""
+    """Deep nets' per-layer gradients: sigmoid against ReLU, the three failures, then remedies live.
+
+    Each bar step keeps its own settings: what the learner changes on one step never changes another.
+    """
 
     SECTION_ID = "health"
     STEPS = (
         step("products", PRODUCTS_HEADING),
-        step("side", "Sigmoid or ReLU", "draw_bars", keys="depth left"),
-        step("vanish", "Vanishing", "draw_bars", keys="depth"),
-        step("explode", "Exploding", "draw_bars", keys="depth"),
-        step("dead", "Dead neurons", "draw_bars", keys="depth"),
-        step("remedies", "Remedies, live", "draw_bars", keys=f"depth left {REMEDY_KEYS}"),
+        step("reading", READING_HEADING),
+        step("side", "Sigmoid or ReLU", "draw_bars", keys="depth left restore"),
+        step("vanish", "Vanishing", "draw_bars", keys="depth restore"),
+        step("explode", "Exploding", "draw_bars", keys="depth restore"),
+        step("dead", "Dead neurons", "draw_bars", keys="depth restore"),
+        step("remedies", "Remedies, live", "draw_bars", keys=f"depth left restore {REMEDY_KEYS}"),
+        step("more", "More remedies"),
     )
 
     BINDINGS: ClassVar = [
@@ -71,13 +87,30 @@ class HealthScreen(SectionScreen):
         Binding("g", "clip", "Clip"),
         Binding("l", "leaky", "Leaky"),
         Binding("o", "training", "Optimiser"),
+        Binding("r", "restore", "This step's own set-up", show=False),
     ]
 
     def __init__(self) -> None:
         super().__init__()
-        self.settings = Settings()
-        """Depth, the side-by-side step's left activation, the remedy switches and the last one pressed."""
+        self.set_ups: dict[str, Settings] = {}
+        """The learner's settings on each bar step they changed (the others are as :func:`health.start` has them)."""
+        self._notice: tuple[str, str] | None = None
         self._prefetch_timer: Timer | None = None
+
+    @property
+    def settings(self) -> Settings:
+        """The settings of the step on show: its own set-up, or what the learner made of it there."""
+        return self.settings_of(self.step_id)
+
+    def settings_of(self, step_id: str) -> Settings:
+        """Step ``step_id``'s settings as the learner left them (its own set-up if untouched)."""
+        return self.set_ups.get(step_id, health.start(step_id))
+
+    @property
+    def changed(self) -> bool:
+        """The learner has changed the set-up of the step on show."""
+        own, now = health.start(self.step_id), self.settings
+        return (now.depth, now.left, now.remedies) != (own.depth, own.left, own.remedies)
 
     @property
     def depth(self) -> int:
@@ -109,12 +142,19 @@ class HealthScreen(SectionScreen):
     # -- keys -----------------------------------------------------------------------------------
 
     def action_depth(self, delta: int) -> None:
-        """One layer more or fewer, within 2–20."""
+        """One layer more or fewer, within 2–20 (beyond them, the heading says so)."""
         deeper = self.settings.deeper(delta)
         if deeper is None:
-            self.app.say(DEPTH_LIMITS.format(low=MIN_DEPTH, high=MAX_DEPTH, depth=self.depth))
+            self._notice = (self.step_id, DEPTH_LIMITS.format(low=MIN_DEPTH, high=MAX_DEPTH, depth=self.depth))
+            self.redraw()
             return
         self.settle(deeper)
+
+    def action_restore(self) -> None:
+        """Back to the step's own set-up."""
+        self.set_ups.pop(self.step_id, None)
+        self._notice = None
+        self.redraw()
 
     def action_left(self) -> None:
         """The next activation for the left column."""
@@ -141,8 +181,9 @@ class HealthScreen(SectionScreen):
         self.settle(self.settings.pressed("training"))
 
     def settle(self, settings: Settings) -> None:
-        """Take the new settings and redraw."""
-        self.settings = settings
+        """Take the new settings for the step on show and redraw."""
+        self.set_ups[self.step_id] = settings
+        self._notice = None
         self.redraw()
 
     # -- drawing --------------------------------------------------------------------------------
@@ -153,29 +194,58 @@ class HealthScreen(SectionScreen):
         self.query_one(HealthBars).display = bars_on
         self.query_one("#prose").display = not bars_on
 
+    def put_heading(self, text: str) -> None:
+        """The heading, and under it what the learner should know about the set-up: a depth out of
+        range, or how to bring back the step's own set-up (in the section, never over its text)."""
+        heading_text = Text(text, style="bold")
+        extra = []
+        if self._notice is not None and self._notice[0] == self.step_id:
+            extra.append(self._notice[1])
+        if self.changed and self.step_id != "remedies":  # the remedy panel has r on show
+            extra.append(CHANGED.format(depth=health.start(self.step_id).depth))
+        if extra:
+            heading_text.append("\n" + " ".join(extra), style="dim")
+        self.query_one("#heading", Static).update(heading_text)
+
     def draw_products(self) -> None:
         """The idea, with the sampled σ′ peak (sampled by a worker the first time)."""
         self.show_parts(panel_on=False, bars_on=False)
-        self.query_one("#heading", Static).update(Text(PRODUCTS_HEADING, style="bold"))
+        self.put_heading(PRODUCTS_HEADING)
         peak = health.known_sigmoid_peak()
         prose = self.query_one("#prose", Static)
         if peak is None:
             prose.update(Text(COMPUTING, style="dim"))
             self.measure(None)
             return
-        prose.update(products(peak, health.DEFAULT_DEPTH - 1))
+        prose.update(products(peak, health.start("vanish").depth - 1))
         self.schedule_prefetch()
+
+    def draw_reading(self) -> None:
+        """What the bars and numbers are: the batch, |∂L/∂W| and |∂L/∂z|, the rule of thumb, the inits."""
+        self.show_parts(panel_on=False, bars_on=False)
+        self.put_heading(READING_HEADING)
+        self.query_one("#prose", Static).update(reading())
+        self.schedule_prefetch()
+
+    def draw_more(self) -> None:
+        """The remedies the panel has no switch for."""
+        self.show_parts(panel_on=False, bars_on=False)
+        self.put_heading(MORE_HEADING)
+        self.query_one("#prose", Static).update(MORE)
 
     def draw_bars(self) -> None:
         """One of the comparisons, or the remedy panel: at once if its passes are cached, else after a worker's."""
         step_id, settings = self.step_id, self.settings
         on_remedies = step_id == "remedies"
         self.show_parts(panel_on=on_remedies, bars_on=True)
-        self.query_one("#heading", Static).update(Text(heading(step_id, settings), style="bold"))
+        label = step_label(step_id, settings)
+        if label is not None:
+            self.query_one(StepBar).label = label
         if on_remedies:
             self.query_one("#panel", Static).update(panel(settings.remedies, health.TRAININGS))
         wanted = health.plan(step_id, settings)
-        measured = health.lookup(wanted)
+        measured: Plan[DeepHealth] | None = health.lookup(wanted)
+        self.put_heading(heading(step_id, settings, measured))
         bars = self.query_one(HealthBars)
         if measured is None:
             bars.computing = True
@@ -233,7 +303,7 @@ class HealthScreen(SectionScreen):
         if current is None or not self.is_mounted:
             return
         i = self.step
-        beside = [s.id for s in self.STEPS[max(0, i - 1) : i + 2] if s.id != current.id]
+        beside = [(s.id, self.settings_of(s.id)) for s in self.STEPS[max(0, i - 1) : i + 2] if s.id != current.id]
         plans = health.nearby(current.id, self.settings, beside)
 
         def work() -> None:

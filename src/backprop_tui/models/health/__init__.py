@@ -28,6 +28,7 @@ from backprop_tui.models.health.views import (
     BAR_STEPS,
     LEFT_ACTIVATIONS,
     MATCHED_INIT,
+    STARTS,
     SWITCHES,
     TRAININGS,
     Plan,
@@ -40,11 +41,12 @@ from backprop_tui.models.health.views import (
     nearby,
     neighbours,
     plan,
+    start,
 )
 
 __all__ = [
     "BAR_STEPS", "DATA_SEED", "DEFAULT_DEPTH", "LEFT_ACTIVATIONS", "MATCHED_INIT", "NET_SEED",
-    "SWITCHES", "TRAININGS", "DeepHealth", "DeepSetup", "Plan", "Remedies", "Settings", "Switch",
+    "STARTS", "SWITCHES", "TRAININGS", "DeepHealth", "DeepSetup", "Plan", "Remedies", "Settings", "Switch",
     "cached", "clear_cache", "deep_data", "deep_health", "deep_net", "following", "known_sigmoid_peak", "lookup", "measure",
-    "nearby", "neighbours", "plan", "sigmoid_peak",
+    "nearby", "neighbours", "plan", "sigmoid_peak", "start",
 ]

@@ -7,7 +7,9 @@ N(0, 1) (seed :data:`DATA_SEED`; the weights come from :data:`NET_SEED`). A
 connections, gradient clipping and, optionally, a few steps of SGD or Adam
 (through the one training loop, :class:`~.training.Training`) before the pass
 that is measured. The magnitude is measured on the gradient the update would
-use: after clipping, when on.
+use: after clipping, when on. Beside it, each layer's mean |∂L/∂z| and |∂L/∂a|
+from the same backward events (never clipped): where the gradient shrinks or
+grows on its way down (:meth:`DeepHealth.passed`).
 
 Passes are cached by setup, so a setting seen once redraws at once, and
 :func:`cached` answers without computing.
@@ -136,6 +138,9 @@ class DeepHealth:
         trained: training steps taken (fewer than asked if the net diverged).
         moved: mean |W_after − W_before| per layer over the training (``None`` untrained).
         loss_before: the loss before training (``None`` untrained).
+        dz: each layer's mean |∂L/∂z| over the batch and its units, from the backward events
+            (as backprop hands it down, never clipped; NaN if the net diverged).
+        da: the same of ∂L/∂a, the gradient at the layer's output (what Wᵀ hands down from above).
     """
 
     setup: DeepSetup
@@ -150,6 +155,8 @@ class DeepHealth:
     trained: int = 0
     moved: tuple[float, ...] | None = None
     loss_before: float | None = None
+    dz: tuple[float, ...] = ()
+    da: tuple[float, ...] = ()
 
     @property
     def ratio(self) -> float:
@@ -191,6 +198,30 @@ class DeepHealth:
         if not kept or not all(k > 0 for k in kept):
             return math.nan
         return math.exp(sum(math.log(k) for k in kept) / len(kept))
+
+    def passed(self, layer: int) -> tuple[float, float, float]:
+        """What hidden layer ``layer`` (1..L−1) keeps of the mean |∂L/∂z| of the layer above, and how.
+
+        Backprop hands ∂L/∂z down in two moves: through the weights, ∂L/∂a = ∂L/∂z(above)·Wᵀ, then
+        through the slope, ∂L/∂z = ∂L/∂a ⊙ f′(z). Returns (through Wᵀ, through f′, kept), each a ratio
+        of mean magnitudes, so that kept = through Wᵀ × through f′ exactly. (With skips, ∂L/∂a also
+        holds what the skip carries down.)
+        """
+        above, a, z = self.dz[layer], self.da[layer - 1], self.dz[layer - 1]
+        with_w = a / above if above else math.nan
+        with_f = z / a if a else math.nan
+        return with_w, with_f, z / above if above else math.nan
+
+    def passed_mean(self) -> tuple[float, float, float]:
+        """:meth:`passed` over the hidden layers, each a geometric mean (what a typical layer does)."""
+        hidden = [self.passed(layer) for layer in range(1, self.setup.depth)]
+
+        def geometric(values: list[float]) -> float:
+            if not values or not all(v > 0 and math.isfinite(v) for v in values):
+                return math.nan
+            return math.exp(sum(math.log(v) for v in values) / len(values))
+
+        return geometric([p[0] for p in hidden]), geometric([p[1] for p in hidden]), geometric([p[2] for p in hidden])
 
     @property
     def negative_hidden(self) -> int:
@@ -273,8 +304,14 @@ def _measure(setup: DeepSetup) -> DeepHealth:
     if net.diverged:
         nan = math.nan
         layers = tuple(LayerHealth(l, nan, classify(nan), 0, n) for l, n in enumerate(setup.sizes[1:], start=1))
-        return DeepHealth(setup, layers, nan, nan, slopes, negative, nan, net.last_loss, True, trained, moved, loss_before)
+        nans = (nan,) * setup.depth
+        return DeepHealth(
+            setup, layers, nan, nan, slopes, negative, nan, net.last_loss, True, trained, moved, loss_before, nans, nans
+        )
     backward = sorted(net.backward(), key=lambda e: e.layer)
+    with np.errstate(all="ignore"):
+        dz = tuple(float(np.mean(np.abs(e.dL_dz))) for e in backward)
+        da = tuple(float(np.mean(np.abs(e.dL_da))) for e in backward)
     grads = [g for e in backward for g in (e.dL_dW, e.dL_db)]
     clipper = make_optimizer("sgd", TRAIN_LR, clip=setup.clip)
     used = clipper.effective_gradients(net.params(), grads)
@@ -294,5 +331,5 @@ def _measure(setup: DeepSetup) -> DeepHealth:
     )
     return DeepHealth(
         setup, layers, clipper.last_norm, used_norm, slopes, negative, dead_gradient,
-        net.last_loss, False, trained, moved, loss_before,
+        net.last_loss, False, trained, moved, loss_before, dz, da,
     )

@@ -1,7 +1,10 @@
 """What each step of section 6 compares, for the learner's settings, and what is one key away.
 
 A step shows a :class:`Plan`: the nets in its columns and the nets its note
-quotes, for the learner's :class:`Settings`. :func:`plan` only names setups
+quotes, for the learner's :class:`Settings` on that step. Each bar step opens
+on the set-up it teaches with (:data:`STARTS`: a deep sigmoid net to vanish, a
+careless start that really diverges, ReLU as deep as units die …); what the
+learner changes on a step stays with that step. :func:`plan` only names setups
 (cheap, no numpy), :func:`lookup` answers from the cache of passes,
 :func:`measure` runs what is missing (a worker's job), and :func:`neighbours`
 lists the settings one key away, to measure before the key comes.
@@ -131,7 +134,9 @@ class Plan(Generic[T]):
         step: the step's id.
         settings: the settings it was made for.
         columns: one net per column (the vanishing step shows one net twice).
-        kinds: what each column draws: ``health`` bars, ``slopes`` (σ′ and what a layer kept), ``moved`` bars.
+        kinds: what each column draws: ``health`` bars with |∂L/∂z| beside them, ``dead`` (health bars
+            with the dead units), ``factors`` (what a layer keeps of ∂L/∂z, through Wᵀ and through f′),
+            ``moved`` bars.
         deeper: the exploding step's net one layer deeper (``None`` at the deepest).
         trained: the net the note trains: the exploding start, or the dead-neuron net, after SGD.
         before: the columns before the last remedy switch (the note compares with them).
@@ -169,7 +174,21 @@ class Plan(Generic[T]):
 
 
 BAR_STEPS = ("side", "vanish", "explode", "dead", "remedies")
-"""The steps that draw bars (the first step, ``products``, is words only)."""
+"""The steps that draw bars (the others are words only)."""
+STARTS: dict[str, Settings] = {
+    "side": Settings(depth=DEFAULT_DEPTH),
+    "vanish": Settings(depth=10),
+    "explode": Settings(depth=6),
+    "dead": Settings(depth=10),
+    "remedies": Settings(depth=DEFAULT_DEPTH),
+}
+"""The set-up each bar step opens on: the one its words teach with (tests/test_health_steps.py pins
+that each does what its step says: the sigmoid net vanishes, the careless start diverges, units die)."""
+
+
+def start(step: str) -> Settings:
+    """The set-up step ``step`` opens on (the section's defaults for a step without bars)."""
+    return STARTS.get(step, Settings())
 
 
 def plan(step: str, settings: Settings) -> Plan[DeepSetup]:
@@ -180,7 +199,7 @@ def plan(step: str, settings: Settings) -> Plan[DeepSetup]:
         return Plan(step, settings, (left, DeepSetup(d, "relu", "he")), ("health", "health"))
     if step == "vanish":
         sig = DeepSetup(d, "sigmoid", "xavier")
-        return Plan(step, settings, (sig, sig), ("health", "slopes"))
+        return Plan(step, settings, (sig, sig), ("health", "factors"))
     if step == "explode":
         naive = DeepSetup(d, "relu", "normal")
         deeper = replace(naive, depth=d + 1) if d < MAX_DEPTH else None
@@ -189,7 +208,7 @@ def plan(step: str, settings: Settings) -> Plan[DeepSetup]:
     if step == "dead":
         relu = DeepSetup(d, "relu", "he")
         columns = (relu, DeepSetup(d, "leaky_relu", "he"))
-        return Plan(step, settings, columns, ("health", "health"), trained=replace(relu, optimizer="sgd"))
+        return Plan(step, settings, columns, ("dead", "dead"), trained=replace(relu, optimizer="sgd"))
     if step == "remedies":
         r = settings.remedies
         columns = r.setups(d)
@@ -226,7 +245,7 @@ def neighbours(step: str, settings: Settings) -> list[Settings]:
     return out
 
 
-def nearby(step: str, settings: Settings, beside: Sequence[str] = ()) -> list[Plan[DeepSetup]]:
-    """The plans one key away: ``step`` with each neighbouring setting, then the steps ``beside`` it as set now."""
+def nearby(step: str, settings: Settings, beside: Sequence[tuple[str, Settings]] = ()) -> list[Plan[DeepSetup]]:
+    """The plans one key away: ``step`` with each neighbouring setting, then the steps ``beside`` it, each as set."""
     plans = [plan(step, s) for s in neighbours(step, settings)] if step in BAR_STEPS else []
-    return plans + [plan(other, settings) for other in beside if other in BAR_STEPS]
+    return plans + [plan(other, theirs) for other, theirs in beside if other in BAR_STEPS]
