@@ -264,3 +264,17 @@ def test_exercise_steps_come_where_their_idea_lands():
         assert ids.index(exercise) == ids.index(after) + 1
     assert ids.index("your-turn") + 1 == ids.index("w11")
     assert [f.name for f in FACTORS if f.kind == "try"] == list(EXERCISE_IDS)
+
+
+@pytest.mark.parametrize("name", ["Ada", "Bob", "root", "student-7"])
+def test_the_diagram_stays_lined_up_when_an_input_is_negative(name):
+    from backprop_tui.models.lesson import lesson_walk
+    from backprop_tui.renderables.lesson_network import network_diagram
+
+    walks = [for_learner(name).walk, lesson_walk()]
+    assert any(v < 0 for v in walks[0].x) or name == "Ada"
+    for walk in walks:
+        lines = network_diagram(walk, frozenset()).plain.splitlines()
+        columns = {lines[0].index("┐"), lines[1].index("▼"), lines[3].index("▲"), lines[4].index("│"), lines[5].index("┘")}
+        assert len(columns) == 1, (name, lines)
+        assert lines[0].index("w11") == lines[5].index("w22")

@@ -31,14 +31,17 @@ def network_diagram(walk: Walk, focus: frozenset[str]) -> Text:
         return (text, "bold reverse" if tag in focus else ("bold" if tag in ("h1", "h2", "y", "L") else ""))
 
     x1, x2 = f(walk.x[0], 2), f(walk.x[1], 2)
+    width = max(len(x1), len(x2))  # a minus sign widens an input: both take its room, and the lines shift along
+    x1, x2 = x1.rjust(width), x2.rjust(width)
+    pad = " " * (width - 4)
     rows = [
         [part("x1", f" x1 {x1} "), ("────", ""), part("w11", "w11"), ("────▶ ", ""), part("h1", f"h1  a {f(walk.a1[0])}"),
          (" ──", ""), part("v1", "v1"), ("──┐", "")],
-        [("        ╲          ↗                     ▼", "")],
-        [("         ╲ ", ""), part("w12", "w12"), (" ", ""), part("w21", "w21"), ("╱                   ", ""),
+        [(pad + "        ╲          ↗                     ▼", "")],
+        [(pad + "         ╲ ", ""), part("w12", "w12"), (" ", ""), part("w21", "w21"), ("╱                   ", ""),
          part("y", f"ŷ {f(walk.y)}"), ("  ──▶ ", ""), part("L", f"L {f(walk.loss)}")],
-        [("         ╱        ╲                      ▲   ", ""), part("t", f"target {f(walk.target, 2)}")],
-        [("        ╱          ↘                     │", "")],
+        [(pad + "         ╱        ╲                      ▲   ", ""), part("t", f"target {f(walk.target, 2)}")],
+        [(pad + "        ╱          ↘                     │", "")],
         [part("x2", f" x2 {x2} "), ("────", ""), part("w22", "w22"), ("────▶ ", ""), part("h2", f"h2  a {f(walk.a1[1])}"),
          (" ──", ""), part("v2", "v2"), ("──┘", "")],
     ]
