@@ -51,6 +51,9 @@ def test_a_heading_names_what_the_nets_on_show_do(depth):
             does = first.dead > 0
         assert words.startswith(verdict) == does, (step, depth, words)
         assert f"{depth} " in words
+        before = heading(step, settings)  # while the passes are measured: the set-up, no verdict either way
+        assert f"{depth} " in before and "layers" in before and not before.startswith(verdict)
+        assert "not" not in before and "No" not in before
 
 
 def test_the_step_bar_follows_the_left_activation_only_on_the_side_step():

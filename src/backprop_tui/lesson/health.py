@@ -68,11 +68,14 @@ HEADINGS = {
     "explode-not": "A careless start, {depth} layers: large gradients, no blow-up yet",
     "dead": "Dead neurons: ReLU units that never fire, {depth} layers",
     "dead-not": "No dead neurons yet: ReLU, {depth} layers",
+    "vanish-measuring": "{depth} sigmoid layers",
+    "explode-measuring": "A careless start, {depth} layers",
+    "dead-measuring": "ReLU, {depth} layers",
     "remedies": "Remedies, live: every key reruns the engine, {depth} layers",
     "remedies-trained": "Remedies: how far {steps} {optimizer} steps moved each layer, {depth} layers",
 }
 """Each bar step's heading (``{name}`` starts with a capital); ``-not`` when the measured nets do not
-show what the step is named after (a learner made it too shallow)."""
+show what the step is named after (a learner made it too shallow), ``-measuring`` while they are measured."""
 SIDE_LABEL = "{name} or ReLU"
 """The side-by-side step's label in the step bar, following its left activation."""
 COMPUTING = "computing…"

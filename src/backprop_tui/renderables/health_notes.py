@@ -61,8 +61,8 @@ def step_label(step: str, settings: Settings) -> str | None:
 
 
 def heading(step: str, settings: Settings, measured: Plan[DeepHealth] | None = None) -> str:
-    """A bar step's heading. Without ``measured`` (a pass is still being measured) it names the set-up only
-    where the verdict needs the numbers; with it, a step too shallow for what it shows says so."""
+    """A bar step's heading. Without ``measured`` (a pass is still being measured) a failure step names its
+    set-up only, with no verdict; with it, a step too shallow for the failure it is named after says so."""
     depth = settings.depth
     if step == "side":
         return words.HEADINGS["side"].format(name=capital(words.ACTIVATIONS[settings.left]), depth=depth)
@@ -70,8 +70,11 @@ def heading(step: str, settings: Settings, measured: Plan[DeepHealth] | None = N
     if step == "remedies" and training:
         optimizer = words.OPTIMIZERS[training]
         return words.HEADINGS["remedies-trained"].format(steps=TRAIN_STEPS, optimizer=optimizer, depth=depth)
-    if measured is not None and not shows(measured):
-        return words.HEADINGS[step + "-not"].format(depth=depth)
+    if step != "remedies":
+        if measured is None:  # no verdict before the numbers
+            return words.HEADINGS[step + "-measuring"].format(depth=depth)
+        if not shows(measured):
+            return words.HEADINGS[step + "-not"].format(depth=depth)
     return words.HEADINGS[step].format(depth=depth)
 
 
