@@ -54,7 +54,7 @@ SHOTS: tuple[Shot, ...] = (
     Shot("17-learning-rate-overshooting", "learning-rate", "overshooting"),
     Shot("18-learning-rate-adam", "learning-rate", "adam-large"),
     Shot("19-health-sigmoid-relu", "health", "side"),
-    Shot("20-health-vanishing-deep", "health", "vanish", ("plus",) * 15),
+    Shot("20-health-vanishing-deep", "health", "vanish", ("plus",) * 10),
     Shot("21-health-remedies", "health", "remedies", ("i", "i", "l")),
     Shot("22-health-adam", "health", "remedies", ("plus",) * 5 + ("i", "o", "o")),
     Shot("23-playground-xor", "playground", "play", ("s",) * 5),
