@@ -493,17 +493,26 @@ async def test_a_click_on_a_footer_key_presses_it_and_a_step_change_only_repaint
         assert footer.hover == len(footer.keys) and footer.tooltip
 
 
-async def test_the_footer_keeps_the_palette_key_when_the_keys_run_past_the_width():
+async def test_the_footer_keeps_the_palette_key_until_the_steps_own_keys_need_its_room():
     from backprop_tui.widgets.lesson_footer import LessonFooter
 
-    app = make_app(section="health")
+    app = make_app(section="playground")
     async with app.run_test(size=SIZE) as pilot:
         screen = app.section_screen
-        screen.go_to_step("remedies")
+        screen.go_to_step("play")
         await pilot.pause()
         footer = screen.query_one(LessonFooter)
         line = footer.render().plain
         assert len(line) == SIZE[0] and line.endswith("▏^p ")  # short of room, the palette's key keeps its key
+        screen.go_to_step("intro")
+        await pilot.pause()
+        assert footer.render().plain.endswith("▏^p palette ")
+        app.section_screen.app.goto("health", 0)
+        await pilot.pause()
+        app.section_screen.go_to_step("remedies")
+        await pilot.pause()
+        line = app.section_screen.query_one(LessonFooter).render().plain
+        assert "^p" not in line and line.rstrip().endswith("? Help")  # the switches need every column
 
 
 async def test_h_raises_and_lowers_the_hand_in_the_store_and_the_header_on_every_section():

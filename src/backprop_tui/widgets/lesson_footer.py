@@ -14,8 +14,10 @@ What it shows follows what the learner can do:
   ``BOX_KEYS``: enter, escape, f1 …), since every other key is typed into it;
 * otherwise the step's own keys first (the screen's ``own_actions``), then the
   rest. When they don't fit the width, the rest lose their words first (``?``
-  keeps "Help", which lists everything), then the palette's key its words, then
-  the step's own keys are shortened, never dropped while there is room.
+  keeps "Help", which lists everything), then the palette's key its words; then
+  the keys every step has (next, back, quit) and the palette's key make way;
+  last, the step's own words are shortened, the longest first. A step's own
+  key is never left off.
 """
 
 from __future__ import annotations
@@ -112,7 +114,7 @@ class LessonFooter(Widget):
             self.keys = self._box_keys(screen)
             self.palette = None
             return
-        own = getattr(screen, "own_actions", frozenset())
+        own: frozenset[str] = getattr(screen, "own_actions", frozenset())
         keys: dict[str, Shown] = {}
         for _node, binding, enabled, tooltip in screen.active_bindings.values():
             if binding.show and binding.action not in keys:
@@ -167,40 +169,38 @@ class LessonFooter(Widget):
         text.stylize_before(base)
         return text
 
-    def _words(self) -> tuple[list[str | None], bool]:
-        """What each key says (``None``: its description) and whether the palette keeps its words,
-        in the fullest form that fits the width (see the module docstring)."""
+    def _words(self) -> tuple[list[str | None], str | None]:
+        """What each key says (``None``: its description; ``""``: the key alone; ``_DROPPED``: left
+        off) and what the palette's key says likewise, in the fullest form that fits the width (see
+        the module docstring)."""
         width = self.size.width
         keys = self.keys
-        full: list[str | None] = [None] * len(keys)
 
-        def fits(words: list[str | None], palette_words: bool) -> bool:
+        def fits(words: list[str | None], palette: str | None) -> bool:
             used = sum(
                 cell_len(k.display) + 2 + (cell_len(k.description if w is None else w) + 1 if (w is None or w) else 0)
                 for k, w in zip(keys, words)
                 if w != _DROPPED
             )
-            if self.palette is not None:
-                used += 2 + cell_len(self.palette.display) + (cell_len(self.palette.description) + 1 if palette_words else 0)
+            if self.palette is not None and palette != _DROPPED:
+                used += 2 + cell_len(self.palette.display) + (cell_len(self.palette.description) + 1 if palette is None else 0)
             return used <= width
 
-        if fits(full, True):
-            return full, True
+        full: list[str | None] = [None] * len(keys)
         terse: list[str | None] = [None if k.own or k.action == HELP_ACTION else "" for k in keys]
-        if fits(terse, True):
-            return terse, True
-        if fits(terse, False):
-            return terse, False
         # The keys every step has (next, back, quit) are under ? too: the step's own keys come first.
-        terse = [w if k.own or k.action == HELP_ACTION else _DROPPED for k, w in zip(keys, terse)]
-        if fits(terse, False):
-            return terse, False
-        longest = max((cell_len(k.description) for k in keys if k.own), default=0)
-        for room in range(longest - 1, 2, -1):
-            short = [_shorten(k.description, room) if k.own else w for k, w in zip(keys, terse)]
-            if fits(short, False):
-                return short, False
-        return [_shorten(k.description, 3) if k.own else w for k, w in zip(keys, terse)], False
+        bare: list[str | None] = [w if k.own or k.action == HELP_ACTION else _DROPPED for k, w in zip(keys, terse)]
+        for words, palette in ((full, None), (terse, None), (terse, ""), (bare, ""), (bare, _DROPPED)):
+            if fits(words, palette):
+                return words, palette
+        # Still too wide: the step's own words are shortened, the longest first, a letter at a time.
+        room = {i: cell_len(k.description) for i, k in enumerate(keys) if k.own}
+        while True:
+            short = [_shorten(k.description, room[i]) if i in room else w for i, (k, w) in enumerate(zip(keys, bare))]
+            longest = max(room, key=lambda i: room[i], default=None)
+            if fits(short, _DROPPED) or longest is None or room[longest] <= 3:
+                return short, _DROPPED
+            room[longest] -= 1
 
     def _items(self) -> list[Text]:
         """Each key's piece of the line (an empty one for a key left off)."""
@@ -211,12 +211,14 @@ class LessonFooter(Widget):
         ]
 
     def _palette_item(self) -> Text:
-        """The palette's key at the right end: ``▏^p palette `` (or ``▏^p `` when room is short)."""
-        assert self.palette is not None
-        _, palette_words = self._words()
+        """The palette's key at the right end: ``▏^p palette ``, ``▏^p `` when room is short, or
+        nothing when the step's own keys need the room (``?`` lists it)."""
+        _, words = self._words()
+        if self.palette is None or words == _DROPPED:
+            return Text()
         palette = Text.assemble(("▏", self.get_component_rich_style("footer-key--border")))
         hovered = self.hover == len(self.keys)
-        palette.append_text(self._item(self.palette, hovered, compact=True, words=None if palette_words else ""))
+        palette.append_text(self._item(self.palette, hovered, compact=True, words=words))
         palette.append(" ", self.get_component_rich_style("footer-key--item"))
         return palette
 
