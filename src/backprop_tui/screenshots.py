@@ -46,7 +46,7 @@ SHOTS: tuple[Shot, ...] = (
     Shot("09-quick-check", "intro", "check-1", ("c",)),
     Shot("10-backward-network", "backward"),
     Shot("11-backward-weight", "backward", "w11"),
-    Shot("12-backward-your-turn", "backward", "your-turn", ("enter", "minus", "0", "full_stop", "0", "2", "4", "7", "enter")),
+    Shot("12-backward-your-turn", "backward", "your-turn", ("enter", "minus", "0", "full_stop", "0", "5", "6", "6", "enter")),
     Shot("13-backward-bars", "backward", "bars"),
     Shot("14-backward-update", "backward", "update"),
     Shot("15-backward-training", "backward", "train", ("t",) * 5),
