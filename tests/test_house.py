@@ -69,7 +69,8 @@ HYGIENE: list[tuple[str, set[str]]] = [
     ("backprop_tui.app", {"asyncssh", "cryptography"}),
     ("backprop_tui.parsing", UI | {"numpy"}),
     ("import backprop_tui.renderables.bars, backprop_tui.renderables.plot, backprop_tui.renderables.numbers, "
-     "backprop_tui.renderables.playground, backprop_tui.renderables.run_board", {"numpy", "textual"}),
+     "backprop_tui.renderables.playground, backprop_tui.renderables.run_board, "
+     "backprop_tui.renderables.backward_steps, backprop_tui.renderables.matrices", {"numpy", "textual"}),
     ("backprop_tui.progress.store", {"numpy", "textual"}),
     ("backprop_tui.lesson.quiz", {"numpy", "textual"}),
 ]

@@ -12,12 +12,10 @@ weights with inputs and target drawn for their name
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.console import Group, RenderableType
-from rich.table import Table
 from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
@@ -29,30 +27,23 @@ from backprop_tui.engine.names import BLOWUP
 from backprop_tui.engine.presets import LESSON_PARAMS as PARAMS
 from backprop_tui.lesson import exercises as words
 from backprop_tui.lesson.backward import (
-    BLAME,
-    DIRECTION,
-    LEGEND,
     MATRIX_INTRO,
     MATRIX_NOTE,
-    NUDGE_KEYS,
     TRAIN_HINT,
     TRAIN_KEYS,
-    blame_note,
-    fd_note,
-    nudge_lines,
     parse_answer,
     train_caption,
 )
-from backprop_tui.renderables.lesson_network import network_diagram, param_table, weight_bar
+from backprop_tui.renderables.backward_steps import all_bars, exercise_prompt, factor_work, gradient_bar, update_table
+from backprop_tui.renderables.lesson_network import network_diagram, param_table
 from backprop_tui.renderables.matrices import backward_matrices
-from backprop_tui.renderables.numbers import MINUS, format_number
 from backprop_tui.renderables.palette import style
 from backprop_tui.screens.base import SectionScreen, step
 from backprop_tui.widgets.loss_chart import LossChart
 
 if TYPE_CHECKING:
     from backprop_tui.models.exercises import Exercises
-    from backprop_tui.models.lesson import LessonRun, Nudge, Update, Walk
+    from backprop_tui.models.lesson import LessonRun, Nudge, Walk
 
 ALPHAS = (0.01, 0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 5.0)
 """The learning rates ``+``/``-`` step through."""
@@ -356,86 +347,29 @@ class BackwardScreen(SectionScreen):
             self.set_focus(None)
 
     def work(self, factor: Factor) -> RenderableType:
-        """The formula of the step with the engine's numbers put in."""
-        w, f = self.walk, format_number
-        g = w.grads
-        kind, name = factor.kind, factor.name
-        j = int(name[-1]) - 1 if name[-1:].isdigit() else 0  # the neuron (or input) the step is about
-        if kind == "network":
-            return Text.assemble(
-                f"Forward, the network predicts ŷ = {f(w.y)} for a target of {f(w.target, 2)}: "
-                f"the loss is {f(w.loss)}. Now backward: from the loss, one factor per key, "
-                "to every weight's share of the blame.\n\n",
-                (LEGEND, "dim"),
-            )
-        if kind == "dy":
-            return formula("∂L/∂ŷ = ŷ − target", f"{f(w.y)} − {f(w.target)}", w.dL_dy,
-                           "From L = ½(ŷ − t)². Negative: a larger ŷ would lower the loss.")
-        if kind == "v":
-            from backprop_tui.models.lesson import FD_STEP
-
-            first = j == 0  # the first bar of the section: say what its words and its FD mean
-            return Group(
-                formula(f"∂L/∂{name} = ∂L/∂ŷ · a[h{j + 1}]", f"{f(w.dL_dy)} × {f(w.a1[j])}", g[name],
-                        f"ŷ = a[h1]·v1 + a[h2]·v2 + bo, so ŷ moves by a[h{j + 1}] for each unit of {name}."),
-                self.bar(name),
-                *((Text(blame_note(name, g[name]), style="dim"), Text(fd_note(name, FD_STEP), style="dim"))
-                  if first else ()),
-            )
-        if kind == "bo":
-            return Group(formula("∂L/∂bo = ∂L/∂ŷ · 1", f"{f(w.dL_dy)} × 1", g["bo"],
-                                 "A bias is a weight whose input is always 1."), self.bar("bo"))
-        if kind == "da":
-            v = f"v{j + 1}"
-            return formula(f"∂L/∂a[h{j + 1}] = ∂L/∂ŷ · {v}", f"{f(w.dL_dy)} × {f(w.params[v])}", w.dL_da1[j],
-                           f"How the loss would move if h{j + 1}'s output moved: the blame passes back along {v}.")
+        """The formula of the step with the engine's numbers put in (or the step's own drawing)."""
+        kind = factor.kind
         if kind == "try":
-            return self.exercise_prompt(name)
+            return self.exercise_prompt(factor.name)
         if kind == "matrix":
             return self.matrices()
-        if kind == "dz":
-            return formula(
-                f"∂L/∂z[h{j + 1}] = ∂L/∂a[h{j + 1}] · σ′(z[h{j + 1}]),  σ′ = a(1 − a) = {f(w.sigma_prime[j])}",
-                f"{f(w.dL_da1[j])} × {f(w.sigma_prime[j])}", w.dL_dz1[j],
-                "Through a sigmoid the gradient is multiplied by σ′, which is never above 0.25.",
-            )
-        if kind == "w":
-            i, k = int(name[1]) - 1, int(name[2]) - 1
-            return Group(
-                formula(f"∂L/∂{name} = ∂L/∂z[h{k + 1}] · x{i + 1}", f"{f(w.dL_dz1[k])} × {f(w.x[i], 2)}", g[name],
-                        f"{name} scales x{i + 1} on its way into h{k + 1}."),
-                self.bar(name),
-            )
-        if kind == "bh":
-            return Group(
-                formula("∂L/∂bh = ∂L/∂z[h]  (a bias's input is 1)", f"{f(w.dL_dz1[0])}, {f(w.dL_dz1[1])}", None,
-                        "Every parameter now has its gradient."),
-                self.bar("bh1"), self.bar("bh2"),
-            )
         if kind == "bars":
             return self.all_bars()
-        return self.update_table()
+        if kind == "update":
+            from backprop_tui.models.lesson import lesson_update
+
+            return update_table(self.walk, lesson_update(self.alpha))
+        from backprop_tui.models.lesson import FD_STEP
+
+        return factor_work(self.walk, kind, factor.name, self.bar, FD_STEP)
 
     def bar(self, name: str, width: int = 20, marked: bool | None = None) -> Text:
-        """``name``'s gradient as a bar, with the brute-force value and what to do with the weight beside it.
-
-        ``marked``: the bar has a column for the nudge's marker, filled (``True``) or not.
-        """
-        scale = max(abs(v) for v in self.walk.grads.values())
-        label = name.ljust(3) if marked is None else ("▸" if marked else " ") + name.ljust(3)
-        return weight_bar(label, self.walk.grads[name], scale, width, self.walk.numeric[name], DIRECTION)
+        """``name``'s gradient as a bar (see :func:`gradient_bar`)."""
+        return gradient_bar(self.walk, name, width, marked)
 
     def all_bars(self) -> Group:
-        """Every gradient as a bar (length: size; word: direction; FD: brute force), and the nudge."""
-        lines: list[RenderableType] = [Text(BLAME, style="dim"), Text("")]
-        lines += [self.bar(name, width=18, marked=i == self.picked) for i, name in enumerate(PARAMS)]
-        lines.append(Text(""))
-        if self.nudged is None:
-            lines.append(Text(NUDGE_KEYS, style="dim"))
-        else:
-            first, second = nudge_lines(self.nudged)
-            lines += [Text(first, style="bold"), Text(second), Text(NUDGE_KEYS, style="dim")]
-        return Group(*lines)
+        """Every gradient as a bar, and the nudge (see :func:`all_bars`)."""
+        return all_bars(self.walk, self.picked, self.nudged)
 
     def matrices(self) -> Group:
         """The backward pass as matrix products, with shapes, from :func:`matrix_pass`."""
@@ -451,40 +385,8 @@ class BackwardScreen(SectionScreen):
         return Text(words.HOW_TO_ANSWER, style="dim")
 
     def exercise_prompt(self, exercise: str) -> Text:
-        """The question, the learner's own inputs and target, and the values it needs (the engine's, on them)."""
-        known = words.known(exercise, self.exercises)
-        mine, given = known[:3], known[3:]
-        text = Text.assemble((words.QUESTIONS[exercise], "bold"), "\n")
-        text.append(f"Your own numbers, drawn for {self.app.learner} (the weights are the lesson's):\n", style="dim")
-        text.append(",  ".join(f"{n} = {v}" for n, v in mine), style="bold")
-        text.append("\nYou also know: ", style="dim")
-        text.append(",  ".join(f"{n} = {v}" for n, v in given), style="bold")
-        return text
-
-    def update_table(self) -> Group:
-        """Old value, gradient and new value of every parameter at α, and the loss before and after."""
-        from backprop_tui.models.lesson import lesson_update
-
-        u: Update = lesson_update(self.alpha)
-        f = format_number
-        table = Table(box=None, padding=(0, 0, 0, 1), show_edge=False, pad_edge=False)
-        table.add_column("", style="bold", no_wrap=True)
-        for name in PARAMS:
-            table.add_column(name, justify="right", no_wrap=True)
-        table.add_row("old", *(f(self.walk.params[n]) for n in PARAMS))
-        table.add_row("∂L/∂·", *(f(self.walk.grads[n]) for n in PARAMS))
-        table.add_row("new", *(f(u.new[n]) for n in PARAMS))
-        change = "lower" if u.loss_after < u.loss_before else "higher"
-        loss = Text.assemble(
-            ("α = ", "bold"), (f"{u.alpha:g}", "bold reverse"), ("   (+/- to change)", "dim"), "\n",
-            "Run forward again with the new weights: loss ", (f(u.loss_before), "bold"), " → ",
-            (f(u.loss_after), "bold reverse"), f"  ({change}).",
-        )
-        if u.diverged:
-            loss.append("  The step was so large the numbers ran away: the run diverged.", style="bold")
-        elif change == "higher":
-            loss.append("  α is too large here: the step jumped past the minimum.")
-        return Group(Text("Every parameter takes a step against its gradient: new = old − α × ∂L/∂·"), table, Text(""), loss)
+        """The question on the learner's own numbers (see :func:`exercise_prompt`)."""
+        return exercise_prompt(exercise, self.exercises, self.app.learner)
 
     def show_training(self) -> None:
         """The loss over the steps trained so far, and what the run did."""
@@ -494,33 +396,3 @@ class BackwardScreen(SectionScreen):
         run = self.run
         chart.losses = run.losses if run is not None else ()
         chart.caption = Text(train_caption(run, BLOWUP), style="bold" if run.diverged else "") if run else Text("")
-
-
-UNROUNDED = "  (from the unrounded values)"
-"""Said after a product whose rounded factors would multiply to a different last digit."""
-
-
-def formula(symbols: str, numbers: str, result: float | None, note: str) -> Text:
-    """``symbols = numbers = result`` over two lines, then a note.
-
-    When ``numbers`` is a product of shown (rounded) factors that a reader would multiply to a
-    different rounded result, the line says the result is of the unrounded values.
-    """
-    text = Text.assemble((symbols, "bold"), "\n   = ", numbers)
-    if result is not None:
-        text.append(" = ")
-        text.append(format_number(result), style="bold reverse")
-        if not agrees(numbers, result):
-            text.append(UNROUNDED, style="dim")
-    text.append("\n")
-    text.append(note, style="dim")
-    return text
-
-
-def agrees(numbers: str, result: float) -> bool:
-    """Whether the shown factors of ``numbers`` (``a × b × …``) multiply to what ``result`` shows."""
-    try:
-        factors = [float(part.replace(MINUS, "-")) for part in numbers.split(" × ")]
-    except ValueError:
-        return True  # not a plain product (a difference, a list): nothing to recompute
-    return format_number(math.prod(factors)) == format_number(result)
