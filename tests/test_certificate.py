@@ -16,7 +16,7 @@ from rich.console import Console
 from backprop_tui.lesson.exercises import EXERCISE_IDS, EXERCISES
 from backprop_tui.lesson.quiz import QUESTIONS
 from backprop_tui.lesson.sections import SECTION_IDS
-from backprop_tui.progress import keys, signing
+from backprop_tui.progress import certificate_facts, keys, signing
 from backprop_tui.progress.certificate import (
     Certificate,
     CertificateError,
@@ -115,14 +115,15 @@ def test_format_duration(seconds, text):
 
 
 def test_names_are_printed_without_control_characters_and_long_ones_in_lines_that_fit():
-    assert signing.name_lines("  Ada\x1b[31m  \tLovelace\n") == ("Ada[31m Lovelace",)
-    assert signing.name_lines("\x00\x07") == signing.name_lines("\U0001f3fb") == ("learner",)  # nothing, or nothing visible
+    assert certificate_facts.name_lines("  Ada\x1b[31m  \tLovelace\n") == ("Ada[31m Lovelace",)
+    name_lines = certificate_facts.name_lines
+    assert name_lines("\x00\x07") == name_lines("\U0001f3fb") == ("learner",)  # nothing, or nothing visible
     long = " ".join(["Wolfeschlegelsteinhausen"] * 5)
-    lines = signing.name_lines(long)
+    lines = certificate_facts.name_lines(long)
     assert len(lines) == 3 and " ".join(lines) == long  # 24 letters a word: two words a line
-    assert all(len(line) <= signing.INNER_WIDTH and line == line.strip() for line in lines)
+    assert all(len(line) <= certificate_facts.INNER_WIDTH and line == line.strip() for line in lines)
     wide = "名" * 40  # 80 cells, no space: folded
-    assert signing.name_lines(wide) == ("名" * 33, "名" * 7)
+    assert certificate_facts.name_lines(wide) == ("名" * 33, "名" * 7)
 
 
 # -- the panel ------------------------------------------------------------------------------------
@@ -502,7 +503,7 @@ async def test_a_served_student_in_a_narrow_window_is_told_the_certificate_is_wi
         assert "This certifies that" in certificate_shown(app, width=76)
         narrow = certificate_shown(app, width=60)
     assert "This certifies that" not in narrow
-    assert f"The certificate is {signing.WIDTH} columns wide: widen the window to see it here." in flat(narrow)
+    assert f"The certificate is {certificate_facts.WIDTH} columns wide: widen the window to see it here." in flat(narrow)
     assert all(len(line.rstrip()) <= 60 for line in narrow.splitlines())
 
 

@@ -16,7 +16,7 @@ from backprop_tui.engine.chain import explorer, two_paths
 from backprop_tui.lesson.exercises import EXERCISE_IDS, EXERCISES
 from backprop_tui.lesson.quiz import QUESTIONS
 from backprop_tui.lesson.sections import SECTION_IDS, SECTIONS
-from backprop_tui.progress import signing
+from backprop_tui.progress import certificate_facts, signing
 from backprop_tui.progress.results import PASS_PERCENT, first_try_needed
 from backprop_tui.progress.store import ProgressStore, results
 
@@ -233,9 +233,9 @@ async def test_a_certificate_of_an_older_format_is_signed_again_in_the_current_o
     store = ProgressStore()
     learner(store, "Ada", right=NEEDED)
     key = keys.signing_key()
-    v2 = signing.Facts(("Ada",), "2026-01-05", 8, 8, NEEDED, len(QUESTIONS), 1500 // 60 * 60,
+    v2 = certificate_facts.Facts(("Ada",), "2026-01-05", 8, 8, NEEDED, len(QUESTIONS), 1500 // 60 * 60,
                        keys.fingerprint(key.public_key()), version="v2")  # fmt: skip
-    console = Console(record=True, width=signing.WIDTH, file=io.StringIO())
+    console = Console(record=True, width=certificate_facts.WIDTH, file=io.StringIO())
     console.print(render_certificate(v2, signing.sign(v2, key)))
     old = tmp_path / "certificate-Ada.txt"
     old.write_text(console.export_text(), encoding="utf-8")
@@ -247,7 +247,7 @@ async def test_a_certificate_of_an_older_format_is_signed_again_in_the_current_o
         _, cert = finish(app)
         record = store.certificate("Ada")
     facts = signing.verify(record.txt_path)
-    assert facts.version == signing.FORMAT and facts.solved == len(EXERCISES)
+    assert facts.version == certificate_facts.FORMAT and facts.solved == len(EXERCISES)
     assert f"Exercises: {len(EXERCISES)} of {len(EXERCISES)} solved" in cert
 
 

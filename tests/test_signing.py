@@ -20,7 +20,7 @@ from backprop_tui import cli
 from backprop_tui.lesson.exercises import EXERCISES
 from backprop_tui.lesson.quiz import QUESTIONS
 from backprop_tui.lesson.sections import SECTION_IDS
-from backprop_tui.progress import keys, signing
+from backprop_tui.progress import certificate_facts, keys, signing
 from backprop_tui.progress.certificate import Certificate, write_certificate
 from backprop_tui.progress.results import ExerciseResult
 from backprop_tui.progress.store import ProgressStore, Results, data_dir
@@ -425,7 +425,7 @@ BOMB = b"""<?xml version="1.0"?>
         (b"<svg><text>unclosed", "is not a readable SVG"),
         (BOMB, "is not an SVG of a certificate (it declares a document type)"),
         (b"<svg xmlns='http://www.w3.org/2000/svg'><text x='0' y='1'>Hello</text></svg>", "not a certificate:"),
-        (b"a" * (signing.MAX_BYTES + 1), "is too large to be a certificate (more than 1024 KiB)"),
+        (b"a" * (certificate_facts.MAX_BYTES + 1), "is too large to be a certificate (more than 1024 KiB)"),
     ],
     ids=["empty", "blank", "binary", "latin", "text", "svg-empty", "svg-blank", "svg-broken", "svg-entities",
          "svg-other", "huge"],
@@ -453,7 +453,7 @@ def test_any_bytes_give_a_reason_not_a_traceback(tmp_path, capsys, content):
 @given(text=st.text(max_size=400))
 def test_any_text_under_a_certificate_heading_gives_a_reason(tmp_path, capsys, text):
     path = tmp_path / "garbage.txt"
-    path.write_text(f"╭── {signing.TITLE} ──╮\n│ {text} │\n╰──╯\n", encoding="utf-8")
+    path.write_text(f"╭── {certificate_facts.TITLE} ──╮\n│ {text} │\n╰──╯\n", encoding="utf-8")
     refused(path, capsys)
 
 
@@ -464,7 +464,8 @@ def test_any_svg_text_gives_a_reason(tmp_path, capsys, text):
     body = html.escape(text)
     path.write_text(
         f"<svg xmlns='http://www.w3.org/2000/svg'><text x='0' y='1' textLength='0' clip-path='url(#t-line-0)'>"
-        f"╭ {signing.TITLE} ╮</text><text x='abc' y='2'>{body}</text><text x='12' clip-path='url(#t-line-1)'>{body}</text></svg>",
+        f"╭ {certificate_facts.TITLE} ╮</text><text x='abc' y='2'>{body}</text>"
+        f"<text x='12' clip-path='url(#t-line-1)'>{body}</text></svg>",
         encoding="utf-8",
     )
     refused(path, capsys)
@@ -481,7 +482,7 @@ def test_any_svg_text_gives_a_reason(tmp_path, capsys, text):
 def test_a_name_that_looks_like_a_certificate_line_still_checks(tmp_path, capsys, kind, name):
     cert = issue(tmp_path, learner=name)
     status, out = run(path_of(cert, kind), capsys)
-    assert (status, out) == (0, f"valid: {signing.printable_name(name)}, 2026-03-14, 8/{TOTAL}, exercises {N}/{N}\n")
+    assert (status, out) == (0, f"valid: {certificate_facts.printable_name(name)}, 2026-03-14, 8/{TOTAL}, exercises {N}/{N}\n")
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -489,4 +490,4 @@ def test_a_name_that_looks_like_a_certificate_line_still_checks(tmp_path, capsys
 def test_any_name_is_signed_as_printed_and_checks_in_both_files(tmp_path, name):
     cert = issue(tmp_path / "any", learner=name)
     for path in (cert.txt_path, cert.svg_path):
-        assert signing.verify(path).display_name == " ".join(signing.name_lines(name))
+        assert signing.verify(path).display_name == " ".join(certificate_facts.name_lines(name))

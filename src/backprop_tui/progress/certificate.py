@@ -24,7 +24,7 @@ from rich.panel import Panel
 from rich.text import Text
 
 from backprop_tui.progress import keys
-from backprop_tui.progress.signing import (
+from backprop_tui.progress.certificate_facts import (
     CHECK_HINT,
     COMPLETED,
     INTRO,
@@ -35,9 +35,9 @@ from backprop_tui.progress.signing import (
     format_duration,
     name_lines,
     printable_name,
-    sign,
     signature_lines,
 )
+from backprop_tui.progress.signing import sign
 from backprop_tui.progress.store import ProgressStore, Results, data_dir
 
 __all__ = [

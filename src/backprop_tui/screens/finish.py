@@ -184,7 +184,8 @@ class FinishScreen(SectionScreen):
         """The certificate in ``txt_path``, read back: its signer, signature and what it states, and where it is
         (for a served student, where it is kept, and the whole certificate instead of paths)."""
         from backprop_tui.progress.certificate import render_certificate, served_directory
-        from backprop_tui.progress.signing import SIGNATURE_CHUNK, WIDTH, NotValid, read_certificate
+        from backprop_tui.progress.certificate_facts import SIGNATURE_CHUNK, WIDTH
+        from backprop_tui.progress.signing import NotValid, read_certificate
 
         served = self.app.served
         again = Text("Press c to sign it again with your latest time.", style="dim")
@@ -342,7 +343,8 @@ def shell_path(path: Path) -> str:
 def outdated(txt_path: Path) -> bool:
     """Whether the certificate in ``txt_path`` reads back in an older format than the one written now
     (a file that can't be read is not outdated: the screen says why it can't be shown)."""
-    from backprop_tui.progress.signing import FORMAT, NotValid, read_certificate
+    from backprop_tui.progress.certificate_facts import FORMAT
+    from backprop_tui.progress.signing import NotValid, read_certificate
 
     try:
         facts, _ = read_certificate(txt_path)
