@@ -1,4 +1,5 @@
-"""Signed certificates: signing and checking the facts (:mod:`~backprop_tui.progress.certificate_facts`), reading a certificate back, and ``backprop-tui verify``.
+"""Signed certificates: signing and checking the facts (see :mod:`~backprop_tui.progress.certificate_facts`),
+reading a certificate back, and ``backprop-tui verify``.
 
 A certificate prints its facts as a person reads them (name, date, sections
 visited, quick-check score, exercises solved, time spent), then the fingerprint
