@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from types import SimpleNamespace
 
 import pytest
 from hypothesis import given
@@ -456,6 +457,93 @@ def test_a_snapshot_holds_the_run_as_it_was():
     assert snap.steps == 3 and len(snap.curve) == 4 and len(snap.grad_history[0]) == 3  # it does not move on
     diverged = run(pg.Setup(data="sine", output="linear", loss="mse", optimizer="sgd", lr=5.0)).snapshot()
     assert diverged.diverged and math.isnan(diverged.loss) and diverged.right is None
+
+
+# -- what the bars mean, and the pace -------------------------------------------------------------------------------
+
+
+def health(*magnitudes: float) -> tuple[SimpleNamespace, ...]:
+    """Layer healths of these mean |dL/dW|, classed as the engine classes them."""
+    from backprop_tui.engine.health import classify
+
+    return tuple(SimpleNamespace(layer=i, magnitude=m, status=classify(m)) for i, m in enumerate(magnitudes, start=1))
+
+
+def run_of(curve: list[float], *magnitudes: float, diverged: bool = False, weights=()) -> SimpleNamespace:
+    """A snapshot-like run: its loss curve (the last is the loss now) and its last step's bars."""
+    return SimpleNamespace(
+        steps=len(curve) - 1, curve=tuple(curve), loss=math.nan if diverged else curve[-1],
+        health=health(*magnitudes), diverged=diverged, weights=weights,
+    )  # fmt: skip
+
+
+def test_small_bars_after_the_loss_fell_to_a_tenth_are_read_as_settled_not_as_a_fault():
+    settled = pg.read_health(run_of([1.0, 0.5, 0.1], 0.005, 0.3))
+    assert settled == pg.Reading("settled", {"start": 1.0, "loss": 0.1, "label": "Bad"})
+    assert pg.read_health(run_of([1.0, 0.5, 0.1], 0.05, 0.3)).values["label"] == "Warn"  # the worst small bar's word
+    assert pg.read_health(run_of([1.0, 0.5, 0.11], 0.2, 0.3)) is None  # not a tenth yet, and healthy bars
+    assert pg.read_health(run_of([1.0, 0.5, 0.1], 0.2, 0.3)) is None  # nothing small to explain
+
+
+def test_tiny_bars_on_a_flat_high_loss_are_read_as_stalled():
+    flat = [1.0] + [0.7] * 11
+    assert pg.read_health(run_of(flat, 1e-7, 1e-6)).kind == "stalled"
+    assert pg.read_health(run_of(flat[:-1] + [0.695], 1e-7, 1e-6)).kind == "stalled"  # moved less than 1 %
+    assert pg.read_health(run_of(flat[:-1] + [0.68], 1e-7, 1e-8)) is None  # still moving, and nothing vanishing
+    assert pg.read_health(run_of(flat[:5], 1e-7, 1e-8)) is None  # too few steps to call it stuck
+    assert pg.read_health(run_of(flat, 1e-7, 0.02)).kind == "vanishing"  # not every bar tiny
+
+
+def test_a_first_layer_far_below_the_last_is_read_as_vanishing():
+    reading = pg.read_health(run_of([1.0, 0.9], 1e-5, 1e-2, 0.2))
+    assert reading is not None and reading.kind == "vanishing"
+    assert reading.values["last"] == 3 and reading.values["ratio"] == pytest.approx(0.2 / 1e-5)
+    assert pg.read_health(run_of([1.0, 0.9], 0.005, 0.04)) is None  # only 8 times smaller
+    assert pg.read_health(run_of([1.0, 0.9], 0.0, 0.2)) is None  # no gradient at all is no ratio
+
+
+def test_a_diverged_run_is_read_as_its_blow_up_with_its_largest_weight():
+    import numpy as np
+
+    weights = (np.array([[1.0, -300.0]]), np.array([[2.0], [5.0]]))
+    reading = pg.read_health(run_of([1.0, 5.0, 1e9], 1e-8, 3.0, diverged=True, weights=weights))
+    assert reading == pg.Reading("diverged", {"step": 2, "weight": 300.0})
+    assert pg.read_health(run_of([1.0, math.nan], diverged=True)).kind == "not-a-number"  # no bars at all
+    assert pg.read_health(run_of([1.0, math.nan], math.nan, 1.0, diverged=True)).kind == "not-a-number"
+    assert pg.read_health(run_of([1.0])) is None  # no step yet
+
+
+@pytest.mark.parametrize(
+    ("setup", "steps", "kind"),
+    [
+        (pg.Setup(), 100, "settled"),
+        (pg.Setup(hidden=8, neurons=(16,), activation=("sigmoid",), data="circle", optimizer="sgd", lr=0.5), 100, "stalled"),
+        (pg.Setup(hidden=8, neurons=(16,), activation=("sigmoid",), data="circle", optimizer="sgd", lr=0.5), 1, "vanishing"),
+        (pg.Setup(data="sine", output="linear", loss="mse", optimizer="sgd", lr=5.0), 100, "diverged"),
+        (pg.Setup(data="sine", output="linear", loss="mse"), 1, None),
+    ],
+)
+def test_real_runs_are_read_as_their_bars_show(setup, steps, kind):
+    reading = pg.read_health(run(setup, steps).snapshot())
+    assert (reading.kind if reading else None) == kind
+
+
+def test_the_pace_is_a_wait_between_steps_and_full_speed_has_none():
+    assert pg.PACES == tuple(sorted(pg.PACES)) and pg.PACES[-1] == pg.FULL_SPEED
+    default = pg.PACES[pg.DEFAULT_PACE]
+    assert 2.0 <= pg.TRAIN_STEPS * pg.step_wait(default) <= 3.0  # about 2–3 s for a run of t
+    assert pg.step_wait(pg.FULL_SPEED) == 0 and pg.step_wait(5.0) == 0.2
+    assert (pg.pace_text(default), pg.short_pace(default), pg.run_text(default)) == (
+        "40 steps/s", "40/s", "100 steps take about 2.5 s",
+    )  # fmt: skip
+    assert (pg.pace_text(pg.FULL_SPEED), pg.short_pace(pg.FULL_SPEED)) == ("full speed", "max")
+
+
+def test_a_code_is_saved_whole_to_its_file(tmp_path):
+    code = pg.encode(pg.Setup(data="custom", loss="mse", output="linear", inputs=(0.1,) * 16))
+    path = pg.save_code(code, tmp_path / "new")
+    assert path == tmp_path / "new" / pg.CODE_FILE and path.read_text(encoding="utf-8") == code + "\n"
+    assert pg.decode(path.read_text(encoding="utf-8")) == pg.decode(code)
 
 
 # -- the command line ---------------------------------------------------------------------------------------------

@@ -191,14 +191,44 @@ def test_the_layer_table_names_each_layer_and_marks_its_skip():
 
 
 def test_the_board_fits_the_drawing_only_when_there_is_room():
-    sizes = (2, 4, 4, 1)
-    roomy = board.plan(sizes, width=52, rows=21, notice_cells=52, share_cells=51)
-    assert roomy.grid and roomy.notice_rows == 1 and roomy.plot_rows == 4
-    assert board.plan(sizes, width=51, rows=21, notice_cells=52, share_cells=51).notice_rows == 2
-    deep = board.plan((2, *[16] * 8, 1), width=52, rows=21, notice_cells=10, share_cells=51)
-    assert not deep.grid and deep.plot_rows >= board.MIN_PLOT
+    sizes = (2, 4, 4, 1)  # the drawing: a row of names and 4 rows of glyphs, 19 cells across
+    # readout 1, one row of words, the table's heading and 3 layers: 6 rows; the drawing 1 + 5; the plot's axis,
+    # labels and legend 3: 5 rows left for the plot itself
+    assert board.plan(sizes, width=52, rows=20, text_rows=1) == board.Plan(grid=True, plot_rows=5)
+    assert board.plan(sizes, width=52, rows=20, text_rows=4) == board.Plan(grid=True, plot_rows=2)
+    # one more row of words leaves the plot less than its least: the histograms (and their legend's row) instead
+    assert board.plan(sizes, width=52, rows=20, text_rows=5) == board.Plan(grid=False, plot_rows=20 - 10 - 1 - 3)
+    assert board.plan(sizes, width=18, rows=40, text_rows=1).grid is False  # too narrow for 19 cells
+    deep = (2, *[16] * 8, 1)
+    assert board.plan(deep, width=52, rows=20, text_rows=1) == board.Plan(grid=False, plot_rows=4)
+    assert board.plan(deep, width=52, rows=20, text_rows=4) == board.Plan(grid=False, plot_rows=0)  # no room: a line
+    assert board.plan(deep, width=52, rows=80, text_rows=1).plot_rows == board.MAX_PLOT
 
 
-def test_the_loss_plot_waits_for_two_points():
+def test_the_loss_plot_waits_for_two_points_and_says_when_it_has_no_room():
     assert "draws itself here" in render(board.loss_plot([0.7], 3))
     assert "step" in render(board.loss_plot([0.7, 0.6, 0.5], 3))
+    assert render(board.loss_plot([0.7, 0.6, 0.5], 0)).strip() == "The loss curve needs a taller window."
+
+
+def test_the_histograms_legend_says_what_their_bars_count():
+    assert board.histogram_legend("weights").plain == "W −┊+ weights per bin, from −largest to +largest"
+    assert board.histogram_legend("gradients").plain == "dW −┊+ gradients per bin, from −largest to +largest"
+    assert board.histogram_legend("weights").cell_len <= 52  # one row of the board at 80 columns
+
+
+def test_a_share_code_is_never_cut_or_wrapped():
+    code = "bp1_2x4_tanh_sigmoid_bce_xavier_adam_a0.1_xor"  # 45 characters
+    assert render(board.share_line(code, 51), 51) == f"Share {code}\n"
+    assert render(board.share_line(code, 50), 50) == f"{code}\n"  # no room for the word: the code alone, whole
+    saved = render(board.share_line(code, 44, "~/data/share-code.txt"), 44)
+    assert saved.splitlines() == [
+        "Share code: 45 characters, too wide for this",
+        "window; it is saved whole in",
+        "~/data/share-code.txt",
+    ]
+    wider = render(board.share_line(code, 40), 40)
+    assert (
+        " ".join(wider.split()) == "Share code: 45 characters, too wide for this window; a window 5 columns wider shows it whole."
+    )
+    assert code not in wider.replace("\n", "") and "1 columns" not in render(board.share_line(code, 44), 44)

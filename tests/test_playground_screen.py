@@ -10,14 +10,16 @@ import time
 
 import pytest
 from rich.console import Console
+from textual.geometry import Region
 from textual.widgets import Input, ProgressBar, Static
 
 from backprop_tui.app import BackpropApp
 from backprop_tui.models import playground as pg
-from backprop_tui.progress.store import ProgressStore
+from backprop_tui.progress.store import ProgressStore, data_dir
 from backprop_tui.renderables.numbers import format_number
 from backprop_tui.screens.help import HelpScreen
 from backprop_tui.screens.playground import PlaygroundScreen
+from backprop_tui.widgets.lesson_footer import LessonFooter
 from test_app import SIZE, make_app, shown
 from test_playground import BAD, GOOD
 
@@ -150,7 +152,8 @@ async def test_help_lists_the_playground_keys():
         console = Console(width=100, file=io.StringIO(), record=True, color_system=None)
         console.print(app.screen.query_one("#keys", Static).content)
         text = console.export_text()
-        for words in ("s ", "Step", "t ", "Train 100", "r ", "Reset", "g ", "Weights/gradients", "e ", "Edit the set-up"):
+        for words in ("s ", "Step", "t ", "Train 100", "r ", "Reset", "g ", "Weights/gradients", "e ", "Edit the set-up",
+                      "+, =", "Faster", "-, _", "Slower", "f ", "Skip to end"):  # fmt: skip
             assert words in text, words
 
 
@@ -208,6 +211,93 @@ async def test_tab_applies_and_moves_on_and_a_bad_value_is_put_back_on_leaving()
         assert box(app, "activation").value == "relu,tanh"
 
 
+STUDENT_TYPOS = ("", "abc", "nan", "1e999", "-1", "10000", "500")
+"""What a student may type into any field: nothing, letters, not a number, too large, negative, huge."""
+
+
+def shown_messages(app: BackpropApp) -> dict[str, str]:
+    """Every field message on show, by field."""
+    return {f.name: said for f in pg.FIELDS if (said := message(app, f.name))}
+
+
+def assert_the_form_fits(app: BackpropApp) -> None:
+    """Every field in use (data last among the built-in ones) is on screen, above the share code, with nothing to scroll."""
+    screen = screen_of(app)
+    body = screen.query_one("#body")
+    assert body.max_scroll_y == 0, "the body scrolls: something is below the window"
+    bottom = screen.query_one("#share").region.y
+    for field in pg.FIELDS:
+        row = screen.query_one(f"#row-{field.name}")
+        if row.display:
+            assert 0 < row.region.y < bottom and row.region.height == 1, field.name
+    for static in screen.query(".field-message"):
+        if static.display:
+            assert static.region.bottom <= bottom
+
+
+@pytest.mark.parametrize("data", ["xor", "custom"])
+async def test_every_typo_in_every_field_gets_one_message_and_the_form_always_fits(data):
+    app = make_app(section="playground")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_playground(pilot)
+        if data == "custom":
+            await type_into(pilot, "data", "custom")
+            await type_into(pilot, "loss", "mse")  # so that any target is possible
+        names = [f.name for f in pg.FIELDS if screen.query_one(f"#row-{f.name}").display]
+        assert names[-1] == ("target" if data == "custom" else "data")
+        for name in names:
+            for text in STUDENT_TYPOS:
+                before = screen.setup
+                expected = pg.edit(before, name, text)
+                await type_into(pilot, name, text)
+                said = shown_messages(app)
+                if expected.ok:
+                    assert screen.setup == expected.setup and app.focused is None, (name, text)
+                    assert set(said) <= {name} and not any(m.startswith("✗") for m in said.values()), (name, text)
+                else:
+                    assert screen.setup == before, (name, text)
+                    assert list(said) == [name], (name, text)  # one message, under this field
+                    assert said[name] == f"✗ {expected.error} (still {pg.field_text(before, name)})", (name, text)
+                    assert "…" not in said[name]  # whole, not cut to fit
+                    await pilot.press("escape")
+                assert_the_form_fits(app)
+        assert screen.query_one("#row-data").display
+
+
+async def test_a_message_goes_when_its_field_is_fixed_or_another_is_set_and_never_piles_up():
+    app = make_app(section="playground")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_playground(pilot)
+        await type_into(pilot, "neurons", "abc")
+        assert list(shown_messages(app)) == ["neurons"]
+        await pilot.press("escape")  # the last good value is back; the message says why
+        assert shown_messages(app)["neurons"].endswith("got 'abc' (still 4)")
+        await type_into(pilot, "lr", "-1")
+        assert list(shown_messages(app)) == ["lr"]  # the newest only: no pile
+        await pilot.press("backspace", "backspace", *"0.5", "enter")  # fixed in the box
+        assert shown_messages(app) == {} and screen.setup.lr == 0.5
+        await type_into(pilot, "seed", "x")
+        await pilot.press("escape")
+        await type_into(pilot, "hidden", "3")  # a later good edit of another field: the old error is history
+        assert shown_messages(app) == {} and screen.setup.hidden == 3 and screen.setup.seed == 0
+        await type_into(pilot, "neurons", "99", key="tab")  # refused on the way to the next field: it says so there
+        assert app.focused is box(app, "activation")
+        assert list(shown_messages(app)) == ["neurons"] and box(app, "neurons").value == "4"
+        assert_the_form_fits(app)
+
+
+async def test_alpha_starts_its_sentence_as_alpha_not_a_capital_a():
+    app = make_app(section="playground")
+    async with app.run_test(size=SIZE) as pilot:
+        await open_playground(pilot)
+        await type_into(pilot, "lr", "5")
+        text = shown(app)
+        assert "α is now 5: a fresh network, step 0." in text
+        assert "\u0391" not in text  # the Greek capital Alpha, which reads as A
+        await type_into(pilot, "seed", "3")
+        assert "Seed is now 3: a fresh network" in shown(app)
+
+
 async def test_new_data_shows_its_size_and_switches_a_loss_that_cannot_fit_it():
     app = make_app(section="playground")
     async with app.run_test(size=SIZE) as pilot:
@@ -237,7 +327,7 @@ async def test_skips_on_marks_each_layer_with_a_skip_and_goes_into_the_share_cod
         text = shown(app, "#board")
         assert "Skips is now on: a fresh network" in text
         assert "L2 4→4 skip" in text and "L1 2→4 skip" not in text
-        assert "Share bp1_2x4_tanh_sigmoid_bce_xavier_adam_a0.1_r_xor" in text
+        assert "Share bp1_2x4_tanh_sigmoid_bce_xavier_adam_a0.1_r_xor" in shown(app)
         await type_into(pilot, "skips", "maybe")
         assert message(app, "skips") == "✗ skips must be on or off, got 'maybe' (still on)"
         await pilot.press("escape")
@@ -361,6 +451,83 @@ async def test_s_and_r_and_a_new_setting_during_a_run(slow_steps):
         assert screen.trainer.steps == 0  # the old run's last step touched only the old network
 
 
+# -- the pace of a run ----------------------------------------------------------------------------------------
+
+
+def footer_keys(app: BackpropApp) -> set[str]:
+    """The descriptions of the keys the footer offers now."""
+    return {key.description for key in app.screen.query_one(LessonFooter).keys}
+
+
+async def test_t_trains_at_a_pace_to_watch_with_the_curve_and_sparklines_growing():
+    app = make_app(section="playground")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_playground(pilot)
+        assert shown(app, "#status-row").split()[-1] == "40/s"
+        start = time.monotonic()
+        await pilot.press("t")
+        assert "Training… 40 steps/s (+/- pace, f: to the end)" in shown(app, "#board")
+        curves, sparks = set(), set()
+        while screen.training:
+            assert time.monotonic() - start < 20, "the run never ended"
+            await pilot.pause(0.05)
+            curves.add(len(screen.board.run.curve))
+            first_layer = next(line for line in shown(app, "#board").splitlines() if line.startswith("L1 "))
+            sparks.add(sum(first_layer.count(c) for c in "▁▂▃▄▅▆▇█"))
+        elapsed = time.monotonic() - start
+        await pilot.pause()
+        assert screen.trainer.steps == 100 and "Trained 100 steps" in shown(app)
+        assert 99 / 40 <= elapsed < 8  # about 2.5 s: 99 waits of 1/40 s between the steps
+        assert len(curves) >= 10 and len(sparks) >= 5  # the curve and the sparklines grew as it went
+
+
+async def test_plus_and_minus_set_the_pace_shown_and_f_skips_to_the_end():
+    app = make_app(section="playground")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_playground(pilot)
+        assert {"Faster", "Slower", "Skip to end"} <= footer_keys(app)
+        await pilot.press("f")  # no run to skip: it says so
+        assert any("f skips a run of t to its end" in n.message for n in app._notifications)
+        await pilot.press("minus")
+        assert shown(app, "#status-row").split()[-1] == "20/s"
+        assert "Pace 20 steps/s: 100 steps take about 5 s." in shown(app, "#board")
+        await pilot.press("minus", "minus", "minus")  # 10, 5, and no slower
+        assert screen.rate == 5 and shown(app, "#status-row").split()[-1] == "5/s"
+        assert any("slowest pace: 5 steps/s" in n.message for n in app._notifications)
+        await pilot.press("t")
+        await until(pilot, lambda: screen.trainer.steps >= 2, "two steps at 5 a second")
+        await pilot.press("plus")  # the run goes on at the new pace
+        assert screen.training and "Training… 10 steps/s" in shown(app, "#board")
+        assert shown(app, "#status-row").split()[-1] == "10/s"
+        pressed = time.monotonic()
+        await pilot.press("f")
+        await until(pilot, lambda: not screen.training, "the run's end", timeout=5)
+        assert time.monotonic() - pressed < 2  # at 10 a second the rest would take about 9 s
+        await pilot.pause()
+        assert screen.trainer.steps == 100 and "Trained 100 steps" in shown(app)
+        assert shown(app, "#status-row").split()[-1] == "10/s"  # f was for that run only
+        await pilot.press(*["plus"] * 5)  # 20, 40, 100, full speed, and no faster
+        assert screen.rate == pg.FULL_SPEED and shown(app, "#status-row").split()[-1] == "max"
+        assert "Pace full speed: 100 steps take only as long as the engine needs." in shown(app, "#board")
+        assert any("fastest pace: full speed" in n.message for n in app._notifications)
+
+
+async def test_escape_stops_a_slow_run_at_once():
+    app = make_app(section="playground")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_playground(pilot)
+        await pilot.press(*["minus"] * 3)  # 5 steps a second: 0.2 s between steps
+        await pilot.press("t")
+        await until(pilot, lambda: screen.trainer.steps >= 1, "the first step")
+        pressed = time.monotonic()
+        await pilot.press("escape")
+        await app.workers.wait_for_complete()
+        assert time.monotonic() - pressed < 0.15  # the worker's wait for its next step ends with the stop
+        await pilot.pause()
+        steps = screen.trainer.steps
+        assert steps < 5 and f"Stopped after {steps} of 100 steps" in shown(app)
+
+
 async def test_r_resets_to_the_seeds_weights():
     app = make_app(section="playground")
     async with app.run_test(size=SIZE) as pilot:
@@ -398,6 +565,89 @@ async def test_divergence_is_said_in_words_with_the_way_back():
         assert not screen.trainer.diverged and screen.trainer.steps == 100
 
 
+# -- what the bars mean for the run --------------------------------------------------------------------------
+
+
+def board_text(app: BackpropApp) -> str:
+    """The board's words on one line each paragraph (wrapped lines joined), as a reader takes them in."""
+    return " ".join(shown(app, "#board").split())
+
+
+async def finish_run(pilot) -> None:
+    """t, then f: the run to its end at full speed."""
+    await pilot.press("t", "f")
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def test_after_a_good_run_the_words_say_why_every_bar_reads_bad():
+    app = make_app(section="playground")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_playground(pilot)
+        await pilot.press("t")
+        assert "rule of thumb" not in board_text(app)  # no words while the run goes on
+        await pilot.press("f")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        trainer = screen.trainer
+        assert all(h.status.label == "Bad" and h.magnitude < 0.01 for h in trainer.health)  # as the issue saw it
+        loss = trainer.current_loss()
+        assert loss <= 0.1 * trainer.start_loss and trainer.right() == (4, 4)
+        text = board_text(app)
+        assert (
+            f"Why Bad? OK/Warn/Bad is a rule of thumb for the start of training. With the loss down to "
+            f"{format_number(loss)} the gradients shrink too: little is left to learn." in text
+        )
+        assert "Tiny gradients now mean" not in text
+        assert screen.query_one("#drawing").display  # the words leave the weights their room at 80×24
+        await pilot.press("r")
+        assert "rule of thumb" not in board_text(app)
+
+
+async def test_a_deep_sigmoid_run_that_stalls_is_called_stuck_not_done():
+    app = make_app(section="playground", playground=DEEP_SIGMOID)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_playground(pilot)
+        await finish_run(pilot)
+        trainer = screen.trainer
+        curve = trainer.curve()
+        assert all(h.magnitude < 0.01 for h in trainer.health)
+        assert abs(curve[-1] - curve[-11]) <= 0.01 * curve[-11] and curve[-1] > 0.1 * curve[0]  # flat, and high
+        text = board_text(app)
+        assert (
+            f"Every bar is below 0.01 and the loss has stayed at {format_number(curve[-1])} for 10 steps "
+            f"(from {format_number(curve[0])}): stuck, not done." in text
+        )
+        assert "W −┊+ weights per bin, from −largest to +largest" in text  # the histograms' legend
+        assert_the_form_fits(app)
+
+
+async def test_one_step_of_a_deep_sigmoid_net_shows_the_gradient_vanishing_in_numbers():
+    app = make_app(section="playground", playground=DEEP_SIGMOID)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_playground(pilot)
+        await pilot.press("s")
+        health = screen.trainer.health
+        ratio = health[-1].magnitude / health[0].magnitude
+        assert health[0].magnitude < 0.01 and ratio > 10
+        text = board_text(app)
+        assert f"Layer 1's gradient is {format_number(ratio, 0)} times smaller than layer 9's" in text
+        assert f"the loss still {format_number(screen.trainer.current_loss())}" in text
+        await pilot.press("g")  # the gradients' histograms, with their own legend
+        assert "dW −┊+ gradients per bin, from −largest to +largest" in board_text(app)
+
+
+async def test_a_diverged_runs_bars_are_said_to_show_the_blow_up_not_vanishing():
+    app = make_app(section="playground", playground=pg.encode(DIVERGING))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_playground(pilot)
+        await finish_run(pilot)
+        trainer = screen.trainer
+        assert trainer.diverged and min(h.magnitude for h in trainer.health) < 0.01  # a tiny bar, as the issue saw
+        largest = max(float(abs(W).max()) for W in trainer.net.W)
+        assert f"with weights up to {format_number(largest, 0)}: tiny or huge, they show the blow-up" in board_text(app)
+
+
 # -- share codes ----------------------------------------------------------------------------------------------
 
 
@@ -412,8 +662,7 @@ async def test_the_share_code_round_trip_opens_the_same_set_up():
         made = screen.setup
         code = pg.encode(made)
         assert f"Share {code}" in shown(app)
-        await pilot.press("t")
-        await app.workers.wait_for_complete()
+        await finish_run(pilot)
         curve = screen.trainer.curve()
     again = make_app(section="playground", playground=code)
     async with again.run_test(size=SIZE) as pilot:
@@ -423,9 +672,61 @@ async def test_the_share_code_round_trip_opens_the_same_set_up():
         for field in pg.FIELDS:
             assert box(again, field.name).value == pg.field_text(made, field.name)
         assert f"Share {code}" in shown(again) and "Opened from a share code" in shown(again)
-        await pilot.press("t")
-        await again.workers.wait_for_complete()
+        assert code not in shown(again, "#board")  # the notice does not repeat it (and so break it across lines)
+        await finish_run(pilot)
         assert screen.trainer.curve() == curve  # the same run, step for step
+
+
+def share_rows(app: BackpropApp) -> list[str]:
+    """The share code's rows exactly as the window shows them."""
+    static = screen_of(app).query_one("#share", Static)
+    assert static.display
+    strips = static.render_lines(Region(0, 0, static.size.width, static.size.height))
+    return [strip.text.rstrip() for strip in strips]
+
+
+LONG = pg.Setup(data="custom", output="linear", loss="mse", inputs=(0.123456789,) * 16, target=(0.25,))
+"""A set-up whose code (about 240 characters) no window of 80 or 120 columns shows on one line."""
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+async def test_the_share_code_is_whole_on_a_line_of_its_own(size):
+    app = make_app(section="playground")
+    async with app.run_test(size=size) as pilot:
+        screen = await open_playground(pilot)
+        await type_into(pilot, "neurons", "16,8")
+        await type_into(pilot, "activation", "leaky_relu,tanh")
+        code = pg.encode(screen.setup)
+        assert 52 < len(code) < 72  # wider than the board's column at 80, so it spans the window
+        assert share_rows(app) == [f"Share {code}"]
+        assert screen.query_one("#share").region.bottom <= size[1] - 1  # above the footer
+
+
+async def test_a_code_too_wide_for_the_window_is_saved_whole_and_the_line_says_where():
+    app = make_app(section="playground", playground=pg.encode(LONG))
+    async with app.run_test(size=SIZE) as pilot:
+        await open_playground(pilot)
+        code = pg.encode(LONG)
+        path = data_dir() / pg.CODE_FILE
+        assert len(code) > 78 and path.read_text(encoding="utf-8") == code + "\n"
+        rows = share_rows(app)
+        assert rows[0] == f"Share code: {len(code)} characters, too wide for this window; it is saved whole in"
+        assert "".join(rows[1:]) == str(path)  # the test's data directory is not under the home directory
+        assert not any(code[:20] in row for row in rows)  # no piece of it that a copy would break
+        assert_the_form_fits(app)
+        await pilot.resize_terminal(300, 40)  # wide enough: the code itself, whole
+        await pilot.pause()
+        assert share_rows(app) == [f"Share {code}"]
+
+
+async def test_a_served_lesson_keeps_no_file_and_says_how_wide_a_window_shows_the_code():
+    app = make_app(section="playground", playground=pg.encode(LONG), served=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_playground(pilot)
+        code = pg.encode(LONG)
+        assert not (data_dir() / pg.CODE_FILE).exists()
+        text = " ".join(share_rows(app))
+        assert f"too wide for this window; a window {len(code) - 78} columns wider shows it whole." in text
 
 
 async def test_a_bad_code_given_to_the_app_keeps_the_defaults_and_says_so():
@@ -452,6 +753,11 @@ VIEWS = {
     "bad-field": (None, ("n", "e", *["tab"] * 8, "minus", "1", "enter")),  # α = -1
     "skips": (SKIPPING, ("s", "s", "s")),
     "diverged": (pg.encode(DIVERGING), ("t",)),
+    "custom-bad-field": (
+        pg.encode(pg.Setup(data="custom", output="linear", loss="mse")),
+        ("e", "tab", "tab", *"abc", "enter"),
+    ),  # activation = abc: the longest message, 80×24's least room
+    "long-code": (pg.encode(LONG), ()),
 }
 
 
@@ -459,7 +765,8 @@ VIEWS = {
 @pytest.mark.parametrize("view", list(VIEWS))
 def test_snapshot(snap_compare, view, size):
     code, keys = VIEWS[view]
-    app = BackpropApp(section="playground", learner="Ada", store=ProgressStore(), playground=code)
+    # the long code's file would be in a temporary directory: served, the line says how wide a window shows it instead
+    app = BackpropApp(section="playground", learner="Ada", store=ProgressStore(), playground=code, served=view == "long-code")
 
     async def run_before(pilot) -> None:
         await pilot.pause()
@@ -471,8 +778,9 @@ def test_snapshot(snap_compare, view, size):
     assert snap_compare(app, terminal_size=size, run_before=run_before)
 
 
-def test_100_steps_of_the_largest_network_keep_the_screen_updating_and_finish_quickly():
-    """8 × 16 on the circle (40 samples) in the app: well under a second here (0.3–0.4 s measured alone)."""
+def test_100_steps_of_the_largest_network_at_full_speed_keep_the_screen_updating_and_finish_quickly():
+    """8 × 16 on the circle (40 samples) in the app at full speed (+ twice from the pace a run starts at): well under a
+    second here (0.3–0.4 s measured alone). The pace is a wait between steps: the engine's own speed stays."""
 
     code = pg.encode(pg.Setup(hidden=8, neurons=(16,), data="circle"))
 
@@ -482,6 +790,8 @@ def test_100_steps_of_the_largest_network_keep_the_screen_updating_and_finish_qu
             await pilot.pause()
             screen = screen_of(app)
             assert screen.trainer.steps == 0  # built (numpy loaded) before the clock starts
+            await pilot.press("plus", "plus")
+            assert screen.rate == pg.FULL_SPEED and "max" in shown(app, "#status-row")
             draws = 0
             board = screen.board
             draw = board.redraw

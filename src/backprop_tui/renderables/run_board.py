@@ -30,8 +30,10 @@ from backprop_tui.renderables.playground import (
 )
 from backprop_tui.renderables.plot import LinePlot, loss_curve
 
-MIN_PLOT, MAX_PLOT = 3, 20
+MIN_PLOT, MAX_PLOT = 2, 20
 """Rows of the loss plot: at least, at most (it takes what the room has left)."""
+PLOT_EXTRA = 3
+"""Rows the loss plot takes beyond its own: its x axis, their labels, its legend."""
 HISTOGRAM_WIDTH = 10
 """Cells of a layer's histogram column (``W −┊+`` and its 9 bins with a space)."""
 SKIP_MARK = " skip"
@@ -89,31 +91,27 @@ def alarm(text: str) -> Text:
 
 @dataclass(frozen=True, slots=True)
 class Plan:
-    """What fits on the board: the weight drawing or not, and how many rows the loss plot gets."""
+    """What fits on the board: the weight drawing or not, and the loss plot's rows (0: no room for it)."""
 
     grid: bool
     plot_rows: int
-    notice_rows: int
 
 
-def plan(sizes: Sequence[int], width: int, rows: int, notice_cells: int, share_cells: int) -> Plan:
+def plan(sizes: Sequence[int], width: int, rows: int, text_rows: int, legend_rows: int = 1) -> Plan:
     """The board's layout for a network of ``sizes`` in ``width`` × ``rows`` cells.
 
-    Always: the readout, the notice, the share code and the layer table with
-    its heading; then the weight drawing if it fits across and leaves the plot
-    its least rows; the loss plot takes what is left (3 to 20 rows).
+    Always: the readout, ``text_rows`` of words (the notice and the reading of
+    the bars) and the layer table with its heading; then the weight drawing if
+    it fits across and leaves the plot its least rows, else ``legend_rows`` for
+    the legend of the table's histograms; the loss plot takes what is left (2 to
+    20 rows), or gives way to one line when even its least does not fit.
     """
-
-    def rows_of(cells: int) -> int:
-        return max(1, math.ceil(cells / width))
-
     depth = len(sizes) - 1
     grid_w, grid_h = grid_size(sizes)
-    notice_rows = rows_of(notice_cells)
-    fixed = 1 + notice_rows + rows_of(share_cells) + 1 + depth
-    grid = grid_w <= width and fixed + 1 + grid_h + MIN_PLOT + 4 <= rows
-    used = fixed + (1 + grid_h if grid else 0)
-    return Plan(grid, max(MIN_PLOT, min(MAX_PLOT, rows - used - 4)), notice_rows)
+    fixed = 1 + text_rows + 1 + depth
+    grid = grid_w <= width and fixed + 1 + grid_h + MIN_PLOT + PLOT_EXTRA <= rows
+    left = rows - fixed - (1 + grid_h if grid else legend_rows) - PLOT_EXTRA
+    return Plan(grid, min(MAX_PLOT, left) if left >= MIN_PLOT else 0)
 
 
 def readout(run: Run) -> Text:
@@ -183,13 +181,41 @@ def layer_table(run: Run, view: str, width: int, histograms: bool) -> Text:
 
 
 def loss_plot(curve: Sequence[float], rows: int) -> LinePlot | Text:
-    """The loss after each step of the run so far (a hint until there are two points)."""
+    """The loss after each step of the run so far (a hint until there are two points; one line if ``rows`` is 0)."""
+    if rows <= 0:
+        return Text("The loss curve needs a taller window.", style="dim")
     if len(curve) < 2:
         lines = ["The loss curve draws itself here."] + [""] * (rows + 2)
         return Text("\n".join(lines), style="dim")
     return loss_curve(curve, rows)
 
 
-def share_line(code: str) -> Text:
-    """``Share bp1_…``: the code that opens this set-up anywhere."""
-    return Text.assemble(("Share ", "bold"), code)
+SHARE = "Share "
+
+
+def share_line(code: str, width: int, saved: str = "") -> Text:
+    """The code that opens this set-up anywhere, whole on one line of ``width`` cells: ``Share bp1_…``.
+
+    Copying a code that broke across lines breaks it, so a code is never cut or
+    wrapped: one too wide for the line says instead how long it is and where the
+    whole of it is, the file ``saved`` (on a line of its own), or else how many
+    columns more would show it.
+    """
+    if len(SHARE) + len(code) <= width:
+        return Text.assemble((SHARE, "bold"), code, no_wrap=True, overflow="crop")
+    if len(code) <= width:
+        return Text(code, no_wrap=True, overflow="crop")
+    text = Text.assemble(("Share code: ", "bold"), f"{len(code)} characters, too wide for this window; ")
+    if saved:
+        text.append("it is saved whole in\n")
+        text.append(saved, style="bold")
+    else:
+        more = len(code) - width
+        text.append(f"a window {more} column{'s' if more > 1 else ''} wider shows it whole.", style="bold")
+    return text
+
+
+def histogram_legend(view: str) -> Text:
+    """What the table's ``W −┊+`` column shows (``dW −┊+`` for the gradients)."""
+    what, name = ("weights", "W") if view == "weights" else ("gradients", "dW")
+    return Text.assemble((f"{name} −┊+", "bold"), f" {what} per bin, from −largest to +largest", style="dim")

@@ -7,15 +7,20 @@ is the run (:class:`~backprop_tui.widgets.run_board.RunBoard`). All the logic
 :mod:`backprop_tui.models.playground`; this screen wires the keys, hands the
 widgets what to show, and runs training in a worker (:mod:`.playground_run`).
 
-Keys: ``s`` one step, ``t`` 100 steps in a worker thread (``t`` again or
+Keys: ``s`` one step, ``t`` 100 steps in a worker thread at a pace that can be
+watched (``+``/``-`` change it, ``f`` skips to the end, ``t`` again or
 ``escape`` stops), ``r`` starts again, ``g`` draws the last step's gradients
 instead of the weights, ``e`` (or tab) goes into the fields. In a field, letters
 type: enter applies the value and leaves, tab applies and moves on, escape
 puts the last good value back and leaves.
+
+Under both columns, the set-up's share code, whole on one line (where the
+window is too narrow for it, the line says where the whole code is).
 """
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import ClassVar
 
 from rich.text import Text
@@ -27,14 +32,22 @@ from textual.widgets import Static
 
 from backprop_tui.lesson.playground import INTRO_TEXT
 from backprop_tui.models import playground as pg
+from backprop_tui.progress.store import data_dir
+from backprop_tui.renderables.run_board import share_line
 from backprop_tui.screens.base import step
 from backprop_tui.screens.playground_run import PlaygroundRun
 from backprop_tui.widgets.run_board import RunBoard
-from backprop_tui.widgets.setup_form import SetupForm
+from backprop_tui.widgets.setup_form import Said, SetupForm
 
 IDLE_HINT = "s: one step · t: 100 steps · r: reset · g: gradients"
 CUSTOM_ONLY = frozenset({"inputs", "target"})
 """Fields shown only for a sample of the learner's own."""
+
+
+def sentence(words: str) -> str:
+    """``words`` to start a sentence: a Latin first letter in capitals; a symbol such as α as it is
+    (its capital Α would read as the letter A)."""
+    return words[:1].upper() + words[1:] if words[:1].isascii() else words
 
 
 class PlaygroundScreen(PlaygroundRun):
@@ -43,18 +56,27 @@ class PlaygroundScreen(PlaygroundRun):
     SECTION_ID = "playground"
     STEPS = (
         step("intro", "Your own network"),
-        step("play", "Playground", keys="step_once train reset toggle_view edit stop leave_field", resize=True),
+        step(
+            "play",
+            "Playground",
+            keys="step_once train faster slower finish reset toggle_view edit stop leave_field",
+            resize=True,
+        ),
     )
 
     DEFAULT_CSS = """
     PlaygroundScreen #body { scrollbar-size-vertical: 1; }
     PlaygroundScreen #intro { max-width: 100; }
     PlaygroundScreen #playground { height: auto; }
+    PlaygroundScreen #share { color: $text-muted; }
     """
 
     BINDINGS: ClassVar = [
         Binding("s", "step_once", "Step"),
         Binding("t", "train", "Train 100"),
+        Binding("plus,equals_sign", "faster", "Faster", key_display="+"),
+        Binding("minus,underscore", "slower", "Slower", key_display="-"),
+        Binding("f", "finish", "Skip to end"),
         Binding("r", "reset", "Reset"),
         Binding("g", "toggle_view", "Weights/gradients", show=False),
         Binding("e", "edit", "Edit the set-up", show=False),
@@ -70,6 +92,7 @@ class PlaygroundScreen(PlaygroundRun):
         with Horizontal(id="playground"):
             yield SetupForm(pg.FIELDS, self.field_texts(), id="form")
             yield RunBoard(id="board")
+        yield Static(id="share")
 
     @property
     def form(self) -> SetupForm:
@@ -87,7 +110,7 @@ class PlaygroundScreen(PlaygroundRun):
                 self.app.notify(f"That playground code could not be read: {e}", severity="warning", timeout=10)
             else:
                 self.start_step = self.step_index("play")
-                self.board.notice = Text(f"Opened from a share code: {pg.encode(self.setup)}", style="bold")
+                self.board.notice = Text("Opened from a share code: the same set-up, trained the same way.", style="bold")
         # SectionScreen.on_mount runs after this one (Textual calls each class's handler) and opens start_step.
 
     # -- state ----------------------------------------------------------------------------------------------
@@ -112,7 +135,8 @@ class PlaygroundScreen(PlaygroundRun):
         intro = self.query_one("#intro", Static)
         intro.display = True
         self.query_one("#playground").display = False
-        intro.update(Text(INTRO_TEXT))
+        self.query_one("#share").display = False
+        intro.update(Text(INTRO_TEXT.format(pace=pg.pace_text(pg.PACES[pg.DEFAULT_PACE]))))
         if self.form.focused_name is not None:
             self.set_focus(None)
 
@@ -120,9 +144,31 @@ class PlaygroundScreen(PlaygroundRun):
         """The form and the run as they stand (the run's layout follows a new terminal size, after it)."""
         self.query_one("#intro").display = False
         self.query_one("#playground").display = True
+        self.query_one("#share").display = True
+        self.show_share()
         self.show_fields()
-        self.board.share = pg.encode(self.setup)
         self.report()
+
+    def show_share(self) -> None:
+        """The share code, whole on a line under both columns; the form and board leave it its rows.
+
+        A code too wide for the window is written whole to a file in the learner's data
+        directory, and the line says where (a served lesson keeps nothing on the server:
+        it says how wide a window would show the code).
+        """
+        code = pg.encode(self.setup)
+        width = max(1, self.app.size.width - 2)  # the body's padding
+        saved = ""
+        if len(code) > width and not self.app.served:
+            try:
+                saved = shorter(pg.save_code(code, data_dir()))
+            except OSError:  # nowhere to write it: the line says how wide a window shows it
+                pass
+        text = share_line(code, width, saved)
+        rows = len(text.wrap(self.app.console, width))
+        self.query_one("#share", Static).update(text)
+        self.form.reserve = self.board.reserve = rows
+        self.form.fit()
 
     # -- keys ---------------------------------------------------------------------------------------------
 
@@ -171,25 +217,21 @@ class PlaygroundScreen(PlaygroundRun):
     def apply(self, name: str, text: str) -> bool:
         """Set field ``name`` from ``text``: a new network if taken, else a message beside it. True if taken."""
         form = self.form
-        messages = dict(form.messages)
-        if text == pg.field_text(self.setup, name) and not messages.get(name, ("", False))[1]:
+        said = form.message
+        if text == pg.field_text(self.setup, name) and not (said is not None and said.name == name and said.error):
             return True
         result = pg.edit(self.setup, name, text)
-        if not result.ok:
-            messages[name] = (f"✗ {result.error} (still {pg.field_text(self.setup, name)})", True)
-            form.messages = messages
+        if not result.ok:  # one message at a time: the newest says what is wrong now
+            form.message = Said(name, f"✗ {result.error} (still {kept(pg.field_text(self.setup, name))})", True)
             return False
-        messages.pop(name, None)
-        if result.note:
-            messages[name] = (f"Note: {result.note}.", False)
-        form.messages = messages
+        form.message = Said(name, f"Note: {result.note}.", False) if result.note else None
         changed = result.setup != self.setup
         self.setup = result.setup
         self.show_fields()
         form.put_back(name)
         if changed:
             what = pg.FIELD_BY_NAME[name].what
-            now = f"{what[0].upper()}{what[1:]} is now {pg.field_text(self.setup, name)}: "
+            now = f"{sentence(what)} is now {pg.field_text(self.setup, name)}: "
             self.rebuild(Text.assemble((now, "bold"), "a fresh network, step 0."))
         return True
 
@@ -204,3 +246,17 @@ class PlaygroundScreen(PlaygroundRun):
         form.hidden = frozenset() if self.setup.data == "custom" else CUSTOM_ONLY
         data = pg.dataset(self.setup)
         form.summary = f"{data.size_text()}\n{data.about}"
+        form.fit()  # the room may have changed with the window
+
+
+def kept(text: str, most: int = 16) -> str:
+    """A field's last good value as a message quotes it: at most ``most`` characters (``0.5, 0.3, 0.…``)."""
+    return text if len(text) <= most else text[: most - 1] + "…"
+
+
+def shorter(path: Path) -> str:
+    """``path`` as text, the home directory written ``~``."""
+    try:
+        return "~/" + path.relative_to(Path.home()).as_posix()
+    except ValueError:
+        return str(path)

@@ -1,8 +1,11 @@
-"""The playground's set-up form: one labelled box per field, a message under any box that needs one.
+"""The playground's set-up form: one labelled box per field, and one message under the field it is about.
 
 The form holds no set-up of its own: the screen tells it what each field
-shows (:attr:`SetupForm.texts`), what to say under each
-(:attr:`SetupForm.messages`), which fields to hide and the data set's size.
+shows (:attr:`SetupForm.texts`), what to say and under which field
+(:attr:`SetupForm.message`: one at a time, so messages never pile up),
+which fields to hide and the data set's size. The form always fits the rows
+it has: the data set's summary gives way to the message, and every field
+stays on screen.
 What the learner types goes back to the screen as :class:`SetupForm.Entered`;
 the screen decides whether it is taken.
 
@@ -15,8 +18,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
+from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
@@ -27,6 +31,18 @@ from textual.widgets import Input, Label, Static
 
 FORM_WIDTH = 26
 """Cells across the form (the run board takes the rest)."""
+MESSAGE_WIDTH = FORM_WIDTH - 3
+"""Cells across a field's message (the form's right padding, and the message's own two on the left)."""
+SCREEN_ROWS = 3
+"""Rows of a section screen that are not its body: the header, the step bar, the footer."""
+
+
+class Said(NamedTuple):
+    """A message under field ``name``: ``text``, and whether it is an error (else a note, drawn softer)."""
+
+    name: str
+    text: str
+    error: bool
 
 
 class FormField(Protocol):
@@ -61,8 +77,8 @@ class SetupForm(Vertical):
 
     texts: reactive[Mapping[str, str]] = reactive(dict, init=False)
     """Each field's text for the set-up in force: what a box shows unless the learner is typing in it."""
-    messages: reactive[Mapping[str, tuple[str, bool]]] = reactive(dict, init=False)
-    """Each field's message, if it has one: (text, is it an error). A note (not an error) is drawn softer."""
+    message: reactive[Said | None] = reactive(None, init=False)
+    """The one message on show, under its field (the latest: a new one replaces it)."""
     hidden: reactive[frozenset[str]] = reactive(frozenset, init=False)
     """Fields not shown (the custom sample's, unless the data is custom)."""
     summary: reactive[str] = reactive("", init=False)
@@ -82,6 +98,8 @@ class SetupForm(Vertical):
         super().__init__(id=id)
         self.fields = tuple(fields)
         self.set_reactive(SetupForm.texts, dict(texts))
+        self.reserve = 0
+        """Rows of the screen's body under the form that it must leave free (the share code's)."""
 
     def compose(self) -> ComposeResult:
         """The title, a row per field with its (hidden) message under it, the data set's size."""
@@ -159,24 +177,64 @@ class SetupForm(Vertical):
             if box.value != text and not typing:
                 box.value = text
 
-    def watch_messages(self) -> None:
-        """Each field's message under it, shown only when there is one (and its field is)."""
-        for field in self.fields:
-            self._show_message(field.name)
+    def watch_message(self) -> None:
+        """The message under its field, the others' hidden."""
+        self.fit()
 
     def watch_hidden(self, hidden: frozenset[str]) -> None:
-        """Show the fields in use; hide the rest, with their messages."""
+        """Show the fields in use; hide the rest."""
         for field in self.fields:
             self.query_one(f"#row-{field.name}").display = field.name not in hidden
-            self._show_message(field.name)
+        self.fit()
 
-    def watch_summary(self, summary: str) -> None:
+    def watch_summary(self) -> None:
         """The data set's size under the form."""
-        self.query_one("#data-size", Static).update(summary)
+        self.fit()
 
-    def _show_message(self, name: str) -> None:
-        text, error = self.messages.get(name, ("", False))
-        message = self.query_one(f"#msg-{name}", Static)
-        message.update(text)
-        message.set_class(not error, "-note")
-        message.display = bool(text) and name not in self.hidden
+    def rows(self) -> int:
+        """Rows the form may take: the screen's body, less :attr:`reserve`."""
+        return max(0, self.app.size.height - SCREEN_ROWS - self.reserve)
+
+    def fit(self) -> None:
+        """Draw the message and the summary in the rows left under the fields.
+
+        The message comes first: the summary gives way to it (what the data is, then
+        its size), then the title; a message that still does not fit is cut to the
+        rows there are, ending in ``…``. So the fields, ``data`` last among them,
+        always show.
+        """
+        if not self.is_mounted:
+            return
+        shown = [f for f in self.fields if f.name not in self.hidden]
+        said = self.message if self.message is not None and self.message.name not in self.hidden else None
+        lines = self._wrap(said.text, MESSAGE_WIDTH) if said else []
+        left = self.rows() - len(shown)  # a row per field, and the title if there is room for it too
+        title = len(lines) < left
+        self.query_one("#form-title").display = title
+        left -= title
+        summary: list[str] = []
+        for part in self.summary.split("\n"):  # whole parts only: the size, then what the data is
+            wrapped = self._wrap(part, FORM_WIDTH - 1)
+            if len(lines) + len(summary) + len(wrapped) > left:
+                break
+            summary += wrapped
+        if len(lines) > left - len(summary):
+            lines = lines[: max(0, left - len(summary))]
+            if lines:
+                lines[-1] = lines[-1].rstrip()[: MESSAGE_WIDTH - 1] + "…"
+        for field in self.fields:
+            static = self.query_one(f"#msg-{field.name}", Static)
+            mine = said is not None and said.name == field.name and bool(lines)
+            static.display = mine
+            if mine and said is not None:
+                static.update(Text("\n".join(lines)))
+                static.set_class(not said.error, "-note")
+        size = self.query_one("#data-size", Static)
+        size.display = bool(summary)
+        size.update(Text("\n".join(summary)))
+
+    def _wrap(self, text: str, width: int) -> list[str]:
+        """``text`` as the lines it takes ``width`` cells across (words kept whole where they fit)."""
+        if not text:
+            return []
+        return [line.plain for line in Text(text).wrap(self.app.console, max(1, width))]

@@ -8,6 +8,8 @@
   ``bp1_2x4_tanh_sigmoid_bce_xavier_adam_a0.1_xor``.
 * :mod:`.trainer` — :class:`Trainer`: the network, trained by the one training
   loop (:mod:`backprop_tui.models.training`), and the run's history.
+* :mod:`.pace` — how fast a ``t`` run goes (a wait between steps, never slower maths).
+* :mod:`.reading` — :func:`read_health`: what a run's health bars mean for that run.
 
 No Textual, no Rich; importing the package costs no numpy (the engine loads
 when a :class:`Trainer` is built).
@@ -25,6 +27,16 @@ from backprop_tui.models.playground.fields import (
     field_text,
     parse_field,
 )
+from backprop_tui.models.playground.pace import (
+    DEFAULT_PACE,
+    FULL_SPEED,
+    PACES,
+    pace_text,
+    run_text,
+    short_pace,
+    step_wait,
+)
+from backprop_tui.models.playground.reading import KINDS, Reading, read_health
 from backprop_tui.models.playground.setup import (
     INITS,
     MAX_CLIP,
@@ -37,13 +49,15 @@ from backprop_tui.models.playground.setup import (
     SetupError,
     check,
 )
-from backprop_tui.models.playground.sharecode import CODE_VERSION, MAX_CODE, decode, encode
+from backprop_tui.models.playground.sharecode import CODE_FILE, CODE_VERSION, MAX_CODE, decode, encode, save_code
 from backprop_tui.models.playground.trainer import TRAIN_STEPS, Snapshot, StepResult, Trainer
 from backprop_tui.parsing import number_text
 
 __all__ = [
-    "CIRCLE_RADIUS", "CLIP_OFF", "CODE_VERSION", "DATASETS", "DATA_NAMES", "FIELDS", "FIELD_BY_NAME", "INITS",
-    "MAX_CLIP", "MAX_CODE", "MAX_HIDDEN", "MAX_L2", "MAX_LR", "MAX_NEURONS", "MAX_VALUE", "TRAIN_STEPS",
-    "DataSet", "Edit", "Field", "FieldError", "Setup", "SetupError", "Snapshot", "StepResult", "Trainer",
-    "check", "dataset", "decode", "edit", "encode", "field_text", "number_text", "parse_field",
+    "CIRCLE_RADIUS", "CLIP_OFF", "CODE_FILE", "CODE_VERSION", "DATASETS", "DATA_NAMES", "DEFAULT_PACE", "FIELDS",
+    "FIELD_BY_NAME", "FULL_SPEED", "INITS", "KINDS", "MAX_CLIP", "MAX_CODE", "MAX_HIDDEN", "MAX_L2", "MAX_LR",
+    "MAX_NEURONS", "MAX_VALUE", "PACES", "TRAIN_STEPS",
+    "DataSet", "Edit", "Field", "FieldError", "Reading", "Setup", "SetupError", "Snapshot", "StepResult", "Trainer",
+    "check", "dataset", "decode", "edit", "encode", "field_text", "number_text", "pace_text", "parse_field",
+    "read_health", "run_text", "save_code", "short_pace", "step_wait",
 ]  # fmt: skip

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from backprop_tui.models.playground.datasets import DATA_NAMES
@@ -21,6 +22,8 @@ CODE_VERSION = "bp1"
 SEP = "_"
 MAX_CODE = 1200
 """No share code is longer than this (the longest possible is about 1050 characters; a usual one 45)."""
+CODE_FILE = "share-code.txt"
+"""Where a code too wide for the window is kept whole (in the learner's data directory)."""
 SKIPS = "r"
 """The token that turns residual skips on (codes made before skips existed lack it: off)."""
 
@@ -131,3 +134,11 @@ def decode(code: str) -> Setup:
         return Setup(**values)
     except SetupError as e:
         raise ValueError(f"in the playground code, {e}") from None
+
+
+def save_code(code: str, folder: Path) -> Path:
+    """Write ``code`` (and a newline) to :data:`CODE_FILE` in ``folder``, made if need be; the file's path."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / CODE_FILE
+    path.write_text(code + "\n", encoding="utf-8")
+    return path
