@@ -284,6 +284,8 @@ async def test_a_message_goes_when_its_field_is_fixed_or_another_is_set_and_neve
         assert app.focused is box(app, "activation")
         assert list(shown_messages(app)) == ["neurons"] and box(app, "neurons").value == "4"
         assert_the_form_fits(app)
+        await pilot.press("escape", "s")  # on to training: the message is about text long gone
+        assert shown_messages(app) == {} and screen.trainer.steps == 1
 
 
 async def test_alpha_starts_its_sentence_as_alpha_not_a_capital_a():

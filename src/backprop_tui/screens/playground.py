@@ -182,6 +182,10 @@ class PlaygroundScreen(PlaygroundRun):
         if self.form.focused_name is not None:
             self.action_leave_field()
 
+    def moved_on(self) -> None:
+        """Training or a reset: a field's message is about text that is gone, so it goes too."""
+        self.form.message = None
+
     def action_edit(self) -> None:
         """Into the first field."""
         self.form.focus_first()

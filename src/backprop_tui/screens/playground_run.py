@@ -124,8 +124,12 @@ class PlaygroundRun(SectionScreen):
 
     # -- s, t, r, and the pace ------------------------------------------------------------------------------
 
+    def moved_on(self) -> None:
+        """The learner went on to train or reset: subclasses drop what no longer applies (a field's message)."""
+
     def action_step_once(self) -> None:
         """One training step (a run going on stops first)."""
+        self.moved_on()
         if self.training:
             self.stop_training()
         trainer = self.trainer
@@ -148,6 +152,7 @@ class PlaygroundRun(SectionScreen):
 
     def action_train(self) -> None:
         """100 steps in a worker thread, at the chosen pace; pressed during a run, stops it."""
+        self.moved_on()
         if self.training:
             self.stop_training()
             return
@@ -205,6 +210,7 @@ class PlaygroundRun(SectionScreen):
 
     def action_reset(self) -> None:
         """Fresh weights from the set-up's seed: the run starts over."""
+        self.moved_on()
         self.rebuild(Text.assemble(("Reset: ", "bold"), f"fresh weights from seed {self.setup.seed}, step 0."))
 
     # -- the worker ------------------------------------------------------------------------------------------
