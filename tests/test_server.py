@@ -98,16 +98,16 @@ async def test_a_session_draws_the_lesson_and_answers_keys(server: Server) -> No
 
 
 async def test_the_class_data_is_private_to_the_teacher(server: Server) -> None:
-    """The data directory is 0700 and every file in it 0600 (other users of a lab server read nothing)."""
+    """The data directory is 0700 and fayry file in it 0600 (other users of a lab server read nothing)."""
     import stat
 
-    eve = await student(server.port, "eve", password=PASSWORD)
+    fay = await student(server.port, "fay", password=PASSWORD)
     try:
-        await eve.term.wait_text("Step 1 of")
-        eve.term.send("n")
-        await eve.term.wait_text("Step 2 of")
+        await fay.term.wait_text("Step 1 of")
+        fay.term.send("n")
+        await fay.term.wait_text("Step 2 of")
     finally:
-        await eve.close()
+        await fay.close()
     assert stat.S_IMODE(server.home.stat().st_mode) == 0o700
     files = [p for p in server.home.rglob("*") if p.is_file()]
     assert {p.name for p in files} >= {"progress.sqlite3", "host_key"}
