@@ -1,4 +1,5 @@
-"""What a learner sees, pixel for pixel: every section at 80×24 (the smallest supported) and 120×40.
+"""What a learner sees, pixel for pixel: every section at 80×24 (the smallest supported) and 120×40,
+and one step of each at 160×50.
 
 Regenerate after a deliberate change with ``pytest tests/test_snapshots.py --snapshot-update``
 and look at the report's pictures before committing them.
@@ -38,6 +39,18 @@ VIEWS: dict[str, tuple[str, str | None, tuple[str, ...]]] = {
 }
 
 
+WIDE_VIEWS = {
+    # one step of each section at 160×50: the text in a centred column, pictures given the room
+    **{name: VIEWS[name] for name in ("intro-start", "chain-rule-explorer", "forward-anatomy", "backward-matrices",
+                                      "finish-results")},
+    "learning-rate-runs": ("learning-rate", "overview", ()),
+    "health-vanishing": ("health", "vanish", ()),
+    "playground-steps": ("playground", "play", ("s", "s", "s")),
+}
+VIEWS_AT_TWO_SIZES = frozenset(VIEWS)
+VIEWS.update({name: WIDE_VIEWS[name] for name in WIDE_VIEWS if name not in VIEWS})
+
+
 def view(name: str) -> tuple[BackpropApp, Callable[[Pilot[None]], Awaitable[None]]]:
     """The app of view ``name``, and what to do before the picture is taken: open the step, press the keys."""
     section, step_id, keys = VIEWS[name]
@@ -51,15 +64,23 @@ def view(name: str) -> tuple[BackpropApp, Callable[[Pilot[None]], Awaitable[None
             await pilot.pause()
             assert screen.step_id == step_id
         await pilot.press(*keys)
+        await pilot.app.workers.wait_for_complete()  # what a background pass computes is on screen
+        await pilot.pause()
 
     return BackpropApp(section=section, learner="Ada", store=ProgressStore()), run_before
 
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
-@pytest.mark.parametrize("name", list(VIEWS))
+@pytest.mark.parametrize("name", [name for name in VIEWS if name in VIEWS_AT_TWO_SIZES])
 def test_snapshot(snap_compare, name, size):
     app, run_before = view(name)
     assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("name", list(WIDE_VIEWS))
+def test_wide(snap_compare, name):
+    app, run_before = view(name)
+    assert snap_compare(app, terminal_size=(160, 50), run_before=run_before)
 
 
 def test_too_small(snap_compare):

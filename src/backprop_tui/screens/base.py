@@ -373,7 +373,7 @@ class SectionScreen(Screen[None]):
         wide = width >= WIDE
         self.set_class(wide, "-wide")
         margin = (width - 2 - TEXT_COLUMN) // 2 if wide else 0
-        for widget in self.query("#body > .prose, #body > #heading, #quiz"):
+        for widget in self.query("#body > .prose, #body > #heading, #body > Input, #quiz"):
             widget.styles.margin = (0, 0, 0, margin)
 
     def on_resize(self, event: Resize) -> None:
