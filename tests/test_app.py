@@ -840,3 +840,18 @@ async def test_a_wide_terminal_centres_the_text_column(size, centred):
         await pilot.pause()
         quiz = screen.query_one(QuickCheck).region
         assert (abs(quiz.x - (size[0] - quiz.right)) <= 2) if centred else quiz.x == 0
+
+
+async def test_in_a_playground_field_the_footer_shows_the_field_keys():
+    app = make_app(section="playground")
+    async with app.run_test(size=SIZE) as pilot:
+        app.section_screen.go_to_step("play")
+        await pilot.pause()
+        await pilot.press("e")  # into the first field
+        await pilot.pause()
+        line = footer_text(app)
+        assert "enter Apply" in line and "tab Apply, next field" in line and "esc Undo and leave" in line
+        assert "Train" not in line  # t is typed into the field
+        await pilot.press("escape")
+        await pilot.pause()
+        assert "Train" in footer_text(app)

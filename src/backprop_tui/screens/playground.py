@@ -84,6 +84,14 @@ class PlaygroundScreen(PlaygroundRun):
         Binding("escape", "leave_field", "Leave field", key_display="esc"),
     ]
 
+    BOX_KEYS = (
+        ("enter", "enter", "Apply"),
+        ("tab", "tab", "Apply, next field"),
+        ("escape", "esc", "Undo and leave"),
+        ("f1", "f1", "Help"),
+    )
+    """The keys the footer shows while a field has focus (every other key is typed into it)."""
+
     # -- layout ---------------------------------------------------------------------------------------
 
     def compose_body(self) -> ComposeResult:
