@@ -13,8 +13,8 @@ clients in this process, all connecting at once on loopback with an 100×30 xter
   (and the lessons alone ÷ N, the server and the spawner apart);
 - idle CPU: utime + stime of that process tree over ``--idle`` seconds with nobody typing,
   as % of one core;
-- key latency (only where N ≥ 30): 5 students go to the playground (``7``, ``n``) and keep
-  training (``t`` again whenever a 100-step run is over); 10 others press ``n`` / ``p`` in section 1
+- key latency (only where N ≥ 30): 5 students go to the playground (``7``, ``n``), set the
+  fastest pace (``+`` until ``max``) and keep training (``t`` again whenever a 100-step run is over); 10 others press ``n`` / ``p`` in section 1
   and each press is timed until the new ``Step k of`` is on their screen. p50 / p95 / max.
 
 ``--spawn exec`` starts each lesson as a fresh interpreter instead of a fork of the preloaded spawner;
@@ -136,6 +136,7 @@ async def key_latency(students: list, server_pid: int, args: argparse.Namespace)
         s.term.send("n")
     for s in trainers:
         await until(lambda s=s: "Train" in s.term.text(), 20, "the playground's train key")
+        s.term.send("+" * 6)  # the fastest pace: trains as hard as it can (the default is paced for watching)
     stop = asyncio.Event()
 
     async def train(s) -> int:  # type: ignore[no-untyped-def]
