@@ -14,8 +14,9 @@ clients in this process, all connecting at once on loopback with an 100×30 xter
 - idle CPU: utime + stime of that process tree over ``--idle`` seconds with nobody typing,
   as % of one core;
 - key latency (only where N ≥ 30): 5 students go to the playground (``7``, ``n``), set the
-  fastest pace (``+`` until ``max``) and keep training (``t`` again whenever a 100-step run is over); 10 others press ``n`` / ``p`` in section 1
-  and each press is timed until the new ``Step k of`` is on their screen. p50 / p95 / max.
+  fastest pace (``+`` until ``max``) and keep training (``t`` again whenever a 100-step run is
+  over); 10 others press ``n`` / ``p`` in section 1 and each press is timed until the new
+  ``Step k of`` is on their screen. p50 / p95 / max.
 
 ``--spawn exec`` starts each lesson as a fresh interpreter instead of a fork of the preloaded spawner;
 ``--driver stock`` uses Textual's own Linux driver instead of the quiet one. Clients run in this
