@@ -28,6 +28,7 @@ from backprop_tui.progress.store import (
     open_store,
     results,
 )
+from postgres_helpers import run_sql
 
 
 @pytest.fixture
@@ -68,18 +69,18 @@ def test_open_store_creates_the_file_in_the_data_dir():
         store.close()
 
 
-def test_reopening_keeps_the_schema_and_data(db):
-    with open_ok(db) as store:
+def test_reopening_keeps_the_schema_and_data(database):
+    with open_ok(database) as store:
         store.set_position("ada", "forward", 3)
-    with open_ok(db) as again:
+    with open_ok(database) as again:
         assert again.position("ada") == ("forward", 3)
 
 
 # -- round trips -----------------------------------------------------------------------------
 
 
-def test_every_method_round_trips(db, tmp_path):
-    with open_ok(db) as store:
+def test_every_method_round_trips(database, tmp_path):
+    with open_ok(database) as store:
         assert store.position("ada") is None
         assert store.visited("ada") == set()
         assert store.answers("ada") == {}
@@ -117,8 +118,8 @@ def test_every_method_round_trips(db, tmp_path):
         assert store.last_error is None
 
 
-def test_time_before_position_and_position_keeps_time(db):
-    with open_ok(db) as store:
+def test_time_before_position_and_position_keeps_time(database):
+    with open_ok(database) as store:
         store.add_time("ada", 5.0)
         assert store.position("ada") is None  # a learner row without a place yet
         store.set_position("ada", "intro", 1)
@@ -128,16 +129,16 @@ def test_time_before_position_and_position_keeps_time(db):
 
 
 @pytest.mark.parametrize("bad", [-3.0, 0.0, float("nan"), float("inf"), float("-inf")])
-def test_add_time_ignores_nonsense(db, bad):
-    with open_ok(db) as store:
+def test_add_time_ignores_nonsense(database, bad):
+    with open_ok(database) as store:
         store.add_time("ada", 2.0)
         store.add_time("ada", bad)
         assert store.seconds("ada") == 2.0
         assert store.last_error is None
 
 
-def test_first_attempt_is_the_one_scored(db):
-    with open_ok(db) as store:
+def test_first_attempt_is_the_one_scored(database):
+    with open_ok(database) as store:
         store.record_answer("ada", "forward-sigmoid", "b", False)
         store.record_answer("ada", "forward-sigmoid", "a", True)
         assert store.answers("ada")["forward-sigmoid"] == Answer(choice="b", correct=False, last="a", attempts=2)
@@ -148,21 +149,21 @@ def test_first_attempt_is_the_one_scored(db):
         assert store.answers("ada")["intro-random"] == Answer(choice="b", correct=True, last="a", attempts=2)
 
 
-def test_resume_in_a_new_store_on_the_same_file(db):
-    with open_ok(db) as first:
+def test_resume_in_a_new_store_on_the_same_file(database):
+    with open_ok(database) as first:
         first.set_position("ada", "learning-rate", 2)
         first.visit("ada", "intro")
         first.record_answer("ada", "intro-random", "b", True)
         first.add_time("ada", 42.0)
-    with open_ok(db) as second:
+    with open_ok(database) as second:
         assert second.position("ada") == ("learning-rate", 2)
         assert second.visited("ada") == {"intro"}
         assert second.answers("ada")["intro-random"].correct is True
         assert second.seconds("ada") == 42.0
 
 
-def test_close_is_idempotent_and_later_calls_do_not_raise(db):
-    store = open_ok(db)
+def test_close_is_idempotent_and_later_calls_do_not_raise(database):
+    store = open_ok(database)
     store.close()
     store.close()
     store.set_position("ada", "intro", 0)
@@ -192,18 +193,16 @@ def test_locked_beyond_the_timeout_skips_the_write_and_keeps_going(db, monkeypat
         assert store.seconds("ada") == 2.0  # the locked write was skipped, the others kept
 
 
-def test_reads_return_defaults_when_the_database_fails(db):
-    with open_ok(db) as store:
+def test_reads_return_defaults_when_the_database_fails(database):
+    with open_ok(database) as store:
         store.record_answer("ada", "intro-random", "b", True)
         store.visit("ada", "intro")
-        other = sqlite3.connect(db)
-        other.execute("DROP TABLE answers")
-        other.execute("DROP TABLE visits")
-        other.commit()
-        other.close()
+        run_sql(database, "DROP TABLE answers")
+        run_sql(database, "DROP TABLE visits")
         assert store.answers("ada") == {}
         assert store.visited("ada") == set()
-        assert store.last_error is not None and "no such table" in store.last_error
+        missing = "no such table: visits" if isinstance(database, Path) else 'relation "visits" does not exist'
+        assert store.last_error == missing
         store.record_answer("ada", "intro-random", "b", True)  # fails quietly
         assert results(store, "ada").answered == 0
 
@@ -211,8 +210,8 @@ def test_reads_return_defaults_when_the_database_fails(db):
 # -- two writers ---------------------------------------------------------------------------------
 
 
-def test_two_stores_interleaved_in_one_process_lose_nothing(db):
-    a, b = open_ok(db), open_ok(db)
+def test_two_stores_interleaved_in_one_process_lose_nothing(database):
+    a, b = open_ok(database), open_ok(database)
     try:
         for i in range(100):
             for k, store in enumerate((a, b)):
@@ -231,12 +230,12 @@ def test_two_stores_interleaved_in_one_process_lose_nothing(db):
         b.close()
 
 
-def test_threads_with_their_own_stores_lose_nothing(db):
-    open_ok(db).close()
+def test_threads_with_their_own_stores_lose_nothing(database):
+    open_ok(database).close()
     errors: list[str | None] = []
 
     def work(k: int) -> None:
-        with ProgressStore(db) as store:
+        with ProgressStore(database) as store:
             for i in range(150):
                 store.add_time("ada", 0.25)
                 store.record_answer("ada", f"t{k}-{i}", "c", i % 2 == 0)
@@ -249,7 +248,7 @@ def test_threads_with_their_own_stores_lose_nothing(db):
     for t in threads:
         t.join()
     assert errors == [None] * 4
-    with open_ok(db) as store:
+    with open_ok(database) as store:
         assert store.seconds("ada") == 4 * 150 * 0.25
         answers = store.answers("ada")
         assert len(answers) == 4 * 150 + 1
@@ -260,7 +259,7 @@ WRITER = """
 import json, sys, time
 from pathlib import Path
 from backprop_tui.progress.store import ProgressStore
-path, k, n = Path(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
+path, k, n = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])  # a file, or a postgresql:// URL
 with ProgressStore(path) as store:
     print("ready", flush=True)
     sys.stdin.read()  # the starting gun: returns for every writer at once, when the test closes the pipe
@@ -276,7 +275,7 @@ with ProgressStore(path) as store:
 """
 
 
-def test_processes_writing_at_once_lose_nothing(db):
+def test_processes_writing_at_once_lose_nothing(database):
     """Writers in separate processes, released together, hammer the same counters.
 
     Each writer opens its store (imports, connection, schema check) and says
@@ -286,13 +285,13 @@ def test_processes_writing_at_once_lose_nothing(db):
     times). Without that, one writer could finish before the next had even
     imported the store, and a lost update would slip through.
     """
-    open_ok(db).close()
+    open_ok(database).close()
     procs, n = 3, 200
     gun_read, gun_write = os.pipe()
     try:
         running = [
             subprocess.Popen(
-                [sys.executable, "-c", WRITER, str(db), str(k), str(n)],
+                [sys.executable, "-c", WRITER, str(database), str(k), str(n)],
                 stdin=gun_read,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
@@ -315,7 +314,7 @@ def test_processes_writing_at_once_lose_nothing(db):
         reports.append(json.loads(out))
     assert [r["error"] for r in reports] == [None] * procs  # no "database is locked", nothing at all
     assert max(r["start"] for r in reports) < min(r["end"] for r in reports), "the writers never overlapped"
-    with open_ok(db) as store:
+    with open_ok(database) as store:
         assert store.seconds("ada") == procs * n * 0.5
         assert store.visited("ada") == {f"p{k}-{j}" for k in range(procs) for j in range(5)}
         answers = store.answers("ada")
@@ -514,8 +513,8 @@ def finish_everything(store: ProgressStore, learner: str, *, wrong: set[str] = f
         store.record_exercise(learner, exercise, True)
 
 
-def test_results_of_a_new_learner(db):
-    with open_ok(db) as store:
+def test_results_of_a_new_learner(database):
+    with open_ok(database) as store:
         r = results(store, "ada")
     assert r == Results(
         visited=(),
@@ -536,8 +535,8 @@ def test_results_of_a_new_learner(db):
     assert f"{n} in section 2 The chain rule" in answer
 
 
-def test_results_complete_only_with_every_section_and_every_answer(db):
-    with open_ok(db) as store:
+def test_results_complete_only_with_every_section_and_every_answer(database):
+    with open_ok(database) as store:
         for section in SECTION_IDS[:-1]:
             store.visit("ada", section)
         for q in QUESTIONS:
@@ -560,8 +559,8 @@ def test_results_complete_only_with_every_section_and_every_answer(db):
         assert r.score == len(QUESTIONS)
 
 
-def test_results_missing_answers_are_listed_per_section(db):
-    with open_ok(db) as store:
+def test_results_missing_answers_are_listed_per_section(database):
+    with open_ok(database) as store:
         for section in SECTION_IDS:
             store.visit("ada", section)
         last = QUESTIONS[-1]
@@ -576,9 +575,9 @@ def test_results_missing_answers_are_listed_per_section(db):
     assert r.missing == ("Answer the quick check still open, in section 6 Gradient health.",)
 
 
-def test_score_counts_first_attempts_only(db):
+def test_score_counts_first_attempts_only(database):
     wrong = {QUESTIONS[0].id, QUESTIONS[3].id}
-    with open_ok(db) as store:
+    with open_ok(database) as store:
         finish_everything(store, "ada", wrong=wrong)
         for q in QUESTIONS:  # then everything right: changes nothing in the score
             store.record_answer("ada", q.id, q.answer, True)

@@ -16,8 +16,10 @@ from backprop_tui.progress.store import (
     SCHEMA_VERSION,
     LearnerRow,
     ProgressStore,
+    SchemaTooNewError,
     open_store,
 )
+from postgres_helpers import run_sql
 
 
 @pytest.fixture
@@ -44,16 +46,16 @@ def now_bounds() -> tuple[datetime, datetime]:
 # -- learners() ----------------------------------------------------------------------------------
 
 
-def test_no_learners_yet(db):
-    with open_ok(db) as store:
+def test_no_learners_yet(database):
+    with open_ok(database) as store:
         assert store.learners() == []
         assert store.last_error is None
 
 
-def test_several_learners_one_row_each_in_name_order(db):
+def test_several_learners_one_row_each_in_name_order(database):
     q0, q1, q2 = QUESTIONS[0], QUESTIONS[1], QUESTIONS[2]
     low, _ = now_bounds()
-    with open_ok(db) as store:
+    with open_ok(database) as store:
         # bob: one right first time, one wrong then right (scored wrong), one right after a retry of another.
         store.set_position("bob", "backward", 3)
         store.record_answer("bob", q0.id, q0.answer, True)
@@ -90,18 +92,18 @@ def test_several_learners_one_row_each_in_name_order(db):
     ]
 
 
-def test_a_learner_row_is_frozen(db):
-    with open_ok(db) as store:
+def test_a_learner_row_is_frozen(database):
+    with open_ok(database) as store:
         store.set_position("ada", "intro", 0)
         (row,) = store.learners()
     with pytest.raises(FrozenInstanceError):
         row.step = 3  # type: ignore[misc]
 
 
-def test_learners_agree_with_the_finish_screen_results(db):
+def test_learners_agree_with_the_finish_screen_results(database):
     from backprop_tui.progress.store import results
 
-    with open_ok(db) as store:
+    with open_ok(database) as store:
         for k, name in enumerate(["eve", "fay", "gus"]):
             for q in QUESTIONS[: 2 + k]:
                 letter = q.answer if (k + len(q.id)) % 2 else wrong(q.answer)
@@ -111,17 +113,17 @@ def test_learners_agree_with_the_finish_screen_results(db):
             assert (row.first_try_right, row.answered) == (r.score, r.answered)
 
 
-def test_learners_see_what_other_stores_wrote(db):
-    with open_ok(db) as a, open_ok(db) as b:
+def test_learners_see_what_other_stores_wrote(database):
+    with open_ok(database) as a, open_ok(database) as b:
         a.set_position("ada", "health", 1)
         b.record_answer("bob", QUESTIONS[0].id, QUESTIONS[0].answer, True)
         b.set_hand("bob", True)
         assert [(r.name, r.answered, r.hand_raised) for r in a.learners()] == [("ada", 0, False), ("bob", 1, True)]
 
 
-def test_many_learners(db):
+def test_many_learners(database):
     names = [f"student{i:03d}" for i in range(300)]
-    with open_ok(db) as store:
+    with open_ok(database) as store:
         for i, name in enumerate(names):
             store.set_position(name, "forward", i % 7)
             for q in QUESTIONS[: i % 4]:
@@ -145,17 +147,14 @@ def test_learners_in_memory_and_after_close():
     assert store.last_error is not None
 
 
-def test_odd_time_stamps_still_give_aware_utc_datetimes(db):
-    with open_ok(db) as store:
+def test_odd_time_stamps_still_give_aware_utc_datetimes(database):
+    with open_ok(database) as store:
         for name in ("naive", "offset", "garbage"):
             store.set_position(name, "intro", 0)
-    conn = sqlite3.connect(db)
-    conn.execute("UPDATE learners SET updated = '2026-01-05T10:00:00' WHERE name = 'naive'")
-    conn.execute("UPDATE learners SET updated = '2026-01-05T12:00:00+02:00' WHERE name = 'offset'")
-    conn.execute("UPDATE learners SET updated = 'last tuesday' WHERE name = 'garbage'")
-    conn.commit()
-    conn.close()
-    with open_ok(db) as store:
+    run_sql(database, "UPDATE learners SET updated = '2026-01-05T10:00:00' WHERE name = 'naive'")
+    run_sql(database, "UPDATE learners SET updated = '2026-01-05T12:00:00+02:00' WHERE name = 'offset'")
+    run_sql(database, "UPDATE learners SET updated = 'last tuesday' WHERE name = 'garbage'")
+    with open_ok(database) as store:
         active = {r.name: r.last_active for r in store.learners()}
     assert active["naive"] == datetime(2026, 1, 5, 10, tzinfo=UTC)
     assert active["offset"] == datetime(2026, 1, 5, 10, tzinfo=UTC)
@@ -174,8 +173,8 @@ def test_parse_utc_converts_to_utc():
 # -- hands ------------------------------------------------------------------------------------------
 
 
-def test_raising_and_lowering_a_hand(db):
-    with open_ok(db) as store:
+def test_raising_and_lowering_a_hand(database):
+    with open_ok(database) as store:
         assert store.hand_raised("ada") is False
         store.set_hand("ada", True)
         assert store.hand_raised("ada") is True
@@ -186,14 +185,14 @@ def test_raising_and_lowering_a_hand(db):
         store.set_hand("ada", True)
         assert store.hand_raised("bob") is False
         assert store.last_error is None
-    with open_ok(db) as again:
+    with open_ok(database) as again:
         assert again.hand_raised("ada") is True
         (row,) = again.learners()  # raising a hand makes a learner known, even with nothing else
         assert (row.name, row.section, row.hand_raised) == ("ada", None, True)
 
 
-def test_a_hand_does_not_touch_place_time_or_answers(db):
-    with open_ok(db) as store:
+def test_a_hand_does_not_touch_place_time_or_answers(database):
+    with open_ok(database) as store:
         store.set_position("ada", "health", 2)
         store.add_time("ada", 10.0)
         store.set_hand("ada", True)
@@ -249,12 +248,25 @@ def test_an_older_copy_lowering_the_version_costs_nothing(db):
     assert aside_files(db.parent) == []
 
 
-def test_opening_never_lowers_a_newer_files_version(db):
-    open_ok(db).close()
-    conn = sqlite3.connect(db)
+def test_a_newer_file_is_refused_with_one_line_and_left_as_it_is(db):
+    with open_ok(db) as store:
+        store.set_position("ada", "backward", 2)
+    conn = sqlite3.connect(db)  # as a later version of the app would leave it
     conn.execute("PRAGMA user_version = 7")
     conn.commit()
     conn.close()
-    with open_ok(db) as store:
-        store.set_position("ada", "intro", 0)
+    before = db.read_bytes()
+    store, notice = open_store(db)
+    assert store.in_memory
+    assert notice == (
+        f"The progress file {db} holds progress schema version 7, newer than this backprop-tui knows "
+        f"({SCHEMA_VERSION}): upgrade backprop-tui to use it; this session won't be remembered."
+    )
+    store.set_position("ada", "intro", 0)  # the lesson goes on, in memory
+    assert store.position("ada") == ("intro", 0)
+    store.close()
     assert version_of(db) == 7
+    assert db.read_bytes() == before
+    assert aside_files(db.parent) == []
+    with pytest.raises(SchemaTooNewError):
+        ProgressStore(db)

@@ -14,6 +14,7 @@ import pytest
 from backprop_tui.lesson.quiz import QUESTIONS
 from backprop_tui.progress import class_queries as queries
 from backprop_tui.progress.store import DB_NAME, SCHEMA_VERSION, ProgressStore, QuestionTally, open_store
+from postgres_helpers import run_sql
 
 
 @pytest.fixture
@@ -59,8 +60,8 @@ def test_process_alive():
     assert not queries.process_alive(2**40)
 
 
-def test_a_session_makes_a_learner_known_and_connected_until_it_ends(db, live_pid):
-    with open_ok(db) as store:
+def test_a_session_makes_a_learner_known_and_connected_until_it_ends(database, live_pid):
+    with open_ok(database) as store:
         store.session_started("ada", "s1", live_pid)
         (row,) = store.learners()
         assert (row.name, row.connected, row.section) == ("ada", True, None)
@@ -72,41 +73,34 @@ def test_a_session_makes_a_learner_known_and_connected_until_it_ends(db, live_pi
         assert store.last_error is None
 
 
-def test_a_dead_lesson_process_reads_as_not_connected(db, dead_pid, live_pid):
-    with open_ok(db) as store:
+def test_a_dead_lesson_process_reads_as_not_connected(database, dead_pid, live_pid):
+    with open_ok(database) as store:
         store.session_started("ada", "s1", dead_pid)
         store.session_started("bob", "s2", live_pid)
         assert connected(store) == {"ada": False, "bob": True}
 
 
-def test_sessions_of_a_server_that_died_read_as_not_connected(db, dead_pid):
-    with open_ok(db) as store:
+def test_sessions_of_a_server_that_died_read_as_not_connected(database, dead_pid):
+    with open_ok(database) as store:
         store.session_started("ada", "s1", os.getpid())
         assert connected(store) == {"ada": True}
-    conn = sqlite3.connect(db)  # as if a server (now dead) had recorded it
-    conn.execute("UPDATE sessions SET owner = ?", (dead_pid,))
-    conn.commit()
-    conn.close()
-    with open_ok(db) as store:
+    run_sql(database, "UPDATE sessions SET owner = ?", (dead_pid,))  # as if a server (now dead) had recorded it
+    with open_ok(database) as store:
         assert connected(store) == {"ada": False}
         store.end_all_sessions()  # a new server clears what the dead one left
         assert store.sessions("ada") == 0
         assert [r.name for r in store.learners()] == ["ada"]  # the learner stays known
-    conn = sqlite3.connect(db)
-    assert conn.execute("SELECT COUNT(*) FROM sessions").fetchone()[0] == 0
-    conn.close()
+    assert run_sql(database, "SELECT COUNT(*) FROM sessions") == [(0,)]
 
 
-def test_end_all_sessions_ends_this_servers_sessions_and_keeps_a_running_servers(db, live_pid):
-    with open_ok(db) as store:
+def test_end_all_sessions_ends_this_servers_sessions_and_keeps_a_running_servers(database, live_pid):
+    with open_ok(database) as store:
         store.session_started("ada", "s1", live_pid)
         store.session_started("bob", "s2", live_pid)
         store.session_started("cy", "s3", live_pid)
-    conn = sqlite3.connect(db)  # cy's session belongs to another server, still running
-    conn.execute("UPDATE sessions SET owner = ? WHERE learner = 'cy'", (live_pid,))
-    conn.commit()
-    conn.close()
-    with open_ok(db) as store:
+    # cy's session belongs to another server, still running
+    run_sql(database, "UPDATE sessions SET owner = ? WHERE learner = 'cy'", (live_pid,))
+    with open_ok(database) as store:
         assert connected(store) == {"ada": True, "bob": True, "cy": True}
         store.end_all_sessions()
         assert connected(store) == {"ada": False, "bob": False, "cy": True}
@@ -114,8 +108,8 @@ def test_end_all_sessions_ends_this_servers_sessions_and_keeps_a_running_servers
         assert store.last_error is None
 
 
-def test_two_sessions_under_one_name(db, live_pid):
-    with open_ok(db) as store:
+def test_two_sessions_under_one_name(database, live_pid):
+    with open_ok(database) as store:
         store.session_started("ada", "s1", live_pid)
         store.session_started("ada", "s2", os.getpid())
         assert store.sessions("ada") == 2
@@ -126,16 +120,16 @@ def test_two_sessions_under_one_name(db, live_pid):
         assert connected(store) == {"ada": False}
 
 
-def test_the_same_session_id_under_another_name_is_another_session(db, live_pid):
-    with open_ok(db) as store:
+def test_the_same_session_id_under_another_name_is_another_session(database, live_pid):
+    with open_ok(database) as store:
         store.session_started("ada", "s1", live_pid)
         store.session_started("bob", "s1", live_pid)
         store.session_ended("ada", "s1")
         assert connected(store) == {"ada": False, "bob": True}
 
 
-def test_sessions_seen_by_another_store_on_the_same_file(db, live_pid):
-    with open_ok(db) as server, open_ok(db) as teacher:
+def test_sessions_seen_by_another_store_on_the_same_file(database, live_pid):
+    with open_ok(database) as server, open_ok(database) as teacher:
         server.session_started("ada", "s1", live_pid)
         assert connected(teacher) == {"ada": True}
         server.session_ended("ada", "s1")
@@ -145,8 +139,8 @@ def test_sessions_seen_by_another_store_on_the_same_file(db, live_pid):
 # -- exercises and tallies ---------------------------------------------------------------------------------
 
 
-def test_an_exercise_counts_once_solved_and_stays_solved(db):
-    with open_ok(db) as store:
+def test_an_exercise_counts_once_solved_and_stays_solved(database):
+    with open_ok(database) as store:
         store.record_exercise("ada", "dL_dw11", False)
         assert store.exercises_solved("ada") == set()
         assert store.learners()[0].exercises_solved == 0
@@ -159,10 +153,10 @@ def test_an_exercise_counts_once_solved_and_stays_solved(db):
         assert {r.name: r.exercises_solved for r in store.learners()} == {"ada": 2, "bob": 0}
 
 
-def test_question_tallies(db):
+def test_question_tallies(database):
     q0, q1 = QUESTIONS[0], QUESTIONS[1]
     wrong = next(x for x in "abcd" if x != q0.answer)
-    with open_ok(db) as store:
+    with open_ok(database) as store:
         assert store.question_tallies() == {}
         store.record_answer("ada", q0.id, q0.answer, True)
         store.record_answer("bob", q0.id, wrong, False)
@@ -175,8 +169,8 @@ def test_question_tallies(db):
     assert set(tallies) == {q0.id, q1.id}
 
 
-def test_a_raised_hand_says_since_when(db):
-    with open_ok(db) as store:
+def test_a_raised_hand_says_since_when(database):
+    with open_ok(database) as store:
         store.set_position("bob", "intro", 0)
         store.set_hand("ada", True)
         rows = {r.name: r for r in store.learners()}
@@ -201,8 +195,8 @@ def fill(store: ProgressStore, name: str, pid: int) -> None:
     store.save_certificate(name, "CODE", "c.svg", "c.txt", 1, 5, "2026-01-05")
 
 
-def test_reset_forgets_one_learner_and_nobody_else(db, live_pid):
-    with open_ok(db) as store:
+def test_reset_forgets_one_learner_and_nobody_else(database, live_pid):
+    with open_ok(database) as store:
         fill(store, "ada", live_pid)
         fill(store, "bob", live_pid)
         before = store.learners()[1]
@@ -220,12 +214,10 @@ def test_reset_forgets_one_learner_and_nobody_else(db, live_pid):
         assert store.reset("ada") is False  # nothing left to clear
         assert store.reset("nobody") is False
         assert store.last_error is None
-    conn = sqlite3.connect(db)
     for table in ("learners", *queries.LEARNER_TABLES):
         column = "name" if table == "learners" else "learner"
-        names = {r[0] for r in conn.execute(f"SELECT {column} FROM {table}")}
+        names = {r[0] for r in run_sql(database, f"SELECT {column} FROM {table}")}
         assert names == {"bob"}, table
-    conn.close()
 
 
 def test_reset_on_a_closed_store_says_false():

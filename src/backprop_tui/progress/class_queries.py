@@ -30,27 +30,42 @@ _LEARNERS = """
            COALESCE(e.solved, 0)
     FROM learners AS l
     LEFT JOIN (
-        SELECT learner, COUNT(*) AS answered, SUM(first_correct != 0) AS first_right
+        SELECT learner, COUNT(*) AS answered, SUM(CASE WHEN first_correct != 0 THEN 1 ELSE 0 END) AS first_right
         FROM answers WHERE question IN ({marks}) GROUP BY learner
     ) AS a ON a.learner = l.name
     LEFT JOIN hands AS h ON h.learner = l.name
     LEFT JOIN (
         SELECT learner, COUNT(*) AS solved FROM exercises WHERE solved_at IS NOT NULL GROUP BY learner
     ) AS e ON e.learner = l.name
-    ORDER BY l.name COLLATE NOCASE, l.name
 """
 _QUESTION_TALLIES = (
-    "SELECT question, COUNT(*), SUM(first_correct != 0) FROM answers "
+    "SELECT question, COUNT(*), SUM(CASE WHEN first_correct != 0 THEN 1 ELSE 0 END) FROM answers "
     "JOIN learners ON learners.name = answers.learner GROUP BY question"
 )
-_START_SESSION = "INSERT OR REPLACE INTO sessions (learner, session, pid, owner, started_at) VALUES (?, ?, ?, ?, ?)"
+_START_SESSION = (
+    "INSERT INTO sessions (learner, session, pid, owner, started_at) VALUES (?, ?, ?, ?, ?) "
+    "ON CONFLICT (learner, session) DO UPDATE SET "
+    "pid = excluded.pid, owner = excluded.owner, started_at = excluded.started_at"
+)
 _RECORD_EXERCISE = (
     "INSERT INTO exercises (learner, exercise, attempts, solved_at) VALUES (?, ?, 1, ?) "
-    "ON CONFLICT (learner, exercise) DO UPDATE SET attempts = attempts + 1, "
-    "solved_at = COALESCE(solved_at, excluded.solved_at)"
+    "ON CONFLICT (learner, exercise) DO UPDATE SET attempts = exercises.attempts + 1, "
+    "solved_at = COALESCE(exercises.solved_at, excluded.solved_at)"
 )
 LEARNER_TABLES = ("visits", "answers", "certificates", "hands", "sessions", "exercises")
 """Every table with rows per learner (column ``learner``), besides ``learners`` itself (column ``name``)."""
+
+
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
+def name_order(name: str) -> tuple[str, str]:
+    """How the class view orders names: case-insensitively in ASCII, ties broken by the exact name.
+
+    Sorted here rather than in SQL: the engines' collations differ (SQLite's ``NOCASE`` is
+    ASCII only, PostgreSQL's order follows the database's locale); code points agree with both.
+    """
+    return name.translate(_ASCII_LOWER), name
 
 
 def process_alive(pid: int) -> bool:
@@ -71,7 +86,8 @@ def process_alive(pid: int) -> bool:
 
 
 class ClassQueries:
-    """The class view's, the server's and reset's queries (a part of ``ProgressStore``)."""
+    """The class view's, the server's and reset's queries (a part of ``ProgressStore``), in the SQL
+    both engines share (see :mod:`~backprop_tui.progress.queries`)."""
 
     last_error: str | None
 
@@ -95,6 +111,7 @@ class ClassQueries:
         ids = [q.id for q in QUESTIONS]
         rows = self._read(_LEARNERS.format(marks=", ".join("?" * len(ids))), ids)
         online = self.connected()
+        rows = sorted(rows, key=lambda row: name_order(str(row[0])))
         return [
             LearnerRow(
                 name=str(name),

@@ -1,29 +1,30 @@
 """The progress store's reads and writes: :class:`ProgressStore` (the class view's, the server's
 and reset's are in :mod:`~backprop_tui.progress.class_queries`).
 
-Standard library only (no textual, no numpy), so the CLI and the SSH server can use it.
+Standard library only (no textual, no numpy), so the CLI and the SSH server can use it;
+psycopg is loaded only for a PostgreSQL database (see :mod:`~backprop_tui.progress.backends`).
 
-Several app instances may share one file (two terminals, or the classroom
-server's sessions). Every write is one short ``BEGIN IMMEDIATE … COMMIT``
-transaction, and counters are incremented inside SQL (``seconds = seconds + ?``),
-so interleaved writers lose nothing. A failed write is skipped and remembered in
-:attr:`ProgressStore.last_error`; a failed read returns an empty default.
-Nothing here raises into the app once the store is open.
+Several app instances may share one database (two terminals, the classroom
+server's sessions, several servers on one PostgreSQL). Every write is one short
+transaction, and counters are incremented inside SQL (``seconds = learners.seconds + ?``),
+so interleaved writers lose nothing. The SQL is one dialect for both engines: ``?``
+placeholders, ``INSERT … ON CONFLICT``, and columns qualified by their table in a
+``DO UPDATE`` (PostgreSQL would find ``seconds`` ambiguous beside ``excluded.seconds``).
+A failed write is skipped and remembered in :attr:`ProgressStore.last_error`; a failed
+read returns an empty default. Nothing here raises into the app once the store is open.
 """
 
 from __future__ import annotations
 
 import math
-import sqlite3
 import threading
 from collections.abc import Sequence
-from contextlib import suppress
 from datetime import date
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
 
-from backprop_tui.progress import schema
+from backprop_tui.progress.backends import Database, is_postgres_url, open_database, redact
 from backprop_tui.progress.class_queries import TOUCH_LEARNER, ClassQueries
 from backprop_tui.progress.records import Answer, CertificateRecord, now_iso
 
@@ -34,52 +35,72 @@ _SET_POSITION = (
 )
 _ADD_TIME = (
     "INSERT INTO learners (name, step, seconds, created, updated) VALUES (?, 0, ?, ?, ?) "
-    "ON CONFLICT (name) DO UPDATE SET seconds = seconds + excluded.seconds, updated = excluded.updated"
+    "ON CONFLICT (name) DO UPDATE SET seconds = learners.seconds + excluded.seconds, updated = excluded.updated"
 )
+_VISIT = "INSERT INTO visits (learner, section, first_at) VALUES (?, ?, ?) ON CONFLICT (learner, section) DO NOTHING"
 _RECORD_ANSWER = (
     "INSERT INTO answers (learner, question, choice, correct, first_choice, first_correct, "
     "answered_at, attempts) VALUES (?, ?, ?, ?, ?, ?, ?, 1) "
     "ON CONFLICT (learner, question) DO UPDATE SET "
-    "choice = excluded.choice, correct = excluded.correct, attempts = attempts + 1"
+    "choice = excluded.choice, correct = excluded.correct, attempts = answers.attempts + 1"
 )
 _SAVE_CERTIFICATE = (
-    "INSERT OR REPLACE INTO certificates (learner, code, issued_at, svg_path, txt_path, score, total) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?)"
+    "INSERT INTO certificates (learner, code, issued_at, svg_path, txt_path, score, total) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?) "
+    "ON CONFLICT (learner) DO UPDATE SET code = excluded.code, issued_at = excluded.issued_at, "
+    "svg_path = excluded.svg_path, txt_path = excluded.txt_path, score = excluded.score, total = excluded.total"
 )
 _SET_HAND = (
     "INSERT INTO hands (learner, raised, changed_at) VALUES (?, ?, ?) "
     "ON CONFLICT (learner) DO UPDATE SET raised = excluded.raised, changed_at = excluded.changed_at"
 )
+RETRIES = 3
+"""How many times a write that met a deadlock (PostgreSQL picks one of the writers to fail) is run again."""
+
+
 def reason(error: BaseException) -> str:
-    """A short, one-line reason for ``error``."""
+    """A short, one-line reason for ``error`` (its first line: PostgreSQL's next lines quote the SQL)."""
     text = (error.strerror if isinstance(error, OSError) and error.strerror else None) or str(error)
-    return " ".join(text.split()) or type(error).__name__
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    return " ".join(first.split()) or type(error).__name__
 
 
 class ProgressStore(ClassQueries):
-    """Progress of every learner, by name, in one SQLite file (or in memory).
+    """Progress of every learner, by name, in one SQLite file, a PostgreSQL database, or memory.
 
     Args:
-        path: the database file; ``None`` keeps everything in memory.
+        path: the SQLite file; a ``postgresql://`` URL for PostgreSQL; ``None`` keeps everything in memory.
 
     Raises (only from the constructor; :func:`~backprop_tui.progress.store.open_store` handles them):
+        SchemaTooNewError: the database was made by a newer copy of the app (it is left as it is).
         StoreDamagedError, sqlite3.DatabaseError: the file is not a usable database.
         sqlite3.OperationalError: it cannot be opened or written.
+        psycopg.Error: PostgreSQL can't be reached or refused.
     """
 
     def __init__(self, path: Path | str | None = None) -> None:
-        self.path: Path | None = Path(path) if path is not None else None
+        self.url: str | None = path if isinstance(path, str) and is_postgres_url(path) else None
+        """The PostgreSQL URL (``None`` for SQLite and memory); it may hold a password: show :attr:`where`."""
+        self.path: Path | None = Path(path) if path is not None and self.url is None else None
+        """The SQLite file (``None`` for PostgreSQL and memory)."""
+        self.where = redact(self.url) if self.url is not None else str(self.path) if self.path is not None else "memory"
+        """Where the progress is kept, to show: the file, or the URL without its password."""
         self.last_error: str | None = None
         """The last error a read or write met (``None`` if none so far); the app keeps going."""
         self._lock = threading.RLock()
-        self._conn: sqlite3.Connection | None = schema.connect(self.path)
+        self._db: Database | None = open_database(self.url if self.url is not None else self.path)
 
     # -- plumbing ----------------------------------------------------------------------
 
     @property
     def in_memory(self) -> bool:
         """Whether this store forgets everything when closed."""
-        return self.path is None
+        return self.path is None and self.url is None
+
+    @property
+    def backend(self) -> str:
+        """``"postgresql"`` or ``"sqlite"`` (an in-memory store is SQLite)."""
+        return "postgresql" if self.url is not None else "sqlite"
 
     def _write(self, *statements: tuple[str, Sequence[Any]]) -> bool:
         """Run ``statements`` as one short transaction; on error skip them and note why."""
@@ -89,51 +110,56 @@ class ProgressStore(ClassQueries):
         """Run ``statements`` as one short transaction: how many rows they changed, or ``None``
         (and a note in :attr:`last_error`) if it failed and was skipped."""
         with self._lock:
-            conn = self._conn
-            if conn is None:
+            db = self._db
+            if db is None:
                 self.last_error = "the progress store is closed"
                 return None
-            try:
-                conn.execute("BEGIN IMMEDIATE")
-                changed = sum(max(conn.execute(sql, params).rowcount, 0) for sql, params in statements)
-                conn.execute("COMMIT")
-                return changed
-            except sqlite3.Error as error:
-                self.last_error = reason(error)
-                if conn.in_transaction:
-                    with suppress(sqlite3.Error):
-                        conn.execute("ROLLBACK")
-                return None
+            for attempt in range(RETRIES + 1):
+                try:
+                    return db.write(statements)
+                except db.errors as error:
+                    if attempt < RETRIES and db.retryable(error):
+                        continue
+                    self.last_error = reason(error)
+                    return None
+            return None  # never reached: the last attempt returns either way
 
     def _read(self, sql: str, params: Sequence[Any]) -> list[Any]:
         """The rows of one query, or ``[]`` (and a note in :attr:`last_error`) on error."""
         with self._lock:
-            conn = self._conn
-            if conn is None:
+            db = self._db
+            if db is None:
                 self.last_error = "the progress store is closed"
                 return []
             try:
-                return conn.execute(sql, params).fetchall()
-            except sqlite3.Error as error:
+                return db.read(sql, params)
+            except db.errors as error:
                 self.last_error = reason(error)
                 return []
 
     def writable(self) -> bool:
-        """Whether writes reach the file: a read-only file opens and reads fine, then refuses every write.
+        """Whether writes reach the database: a read-only file opens and reads fine, then refuses every write.
 
-        The check writes the schema version back unchanged (never lowering a newer file's).
+        The check writes the schema version back unchanged.
         """
-        rows = self._read("PRAGMA user_version", ())
-        version = int(rows[0][0]) if rows else schema.SCHEMA_VERSION
-        return self._write((f"PRAGMA user_version = {version}", ()))
+        with self._lock:
+            db = self._db
+            if db is None:
+                self.last_error = "the progress store is closed"
+                return False
+            try:
+                db.check_writable()
+                return True
+            except db.errors as error:
+                self.last_error = reason(error)
+                return False
 
     def close(self) -> None:
         """Close the database (calling it again does nothing)."""
         with self._lock:
-            conn, self._conn = self._conn, None
-        if conn is not None:
-            with suppress(sqlite3.Error):
-                conn.close()
+            db, self._db = self._db, None
+        if db is not None:
+            db.close()
 
     def __enter__(self) -> Self:
         """The store itself; leaving the ``with`` block closes it."""
@@ -164,7 +190,7 @@ class ProgressStore(ClassQueries):
         now = now_iso()
         self._write(
             (TOUCH_LEARNER, (learner, now, now)),
-            ("INSERT OR IGNORE INTO visits (learner, section, first_at) VALUES (?, ?, ?)", (learner, section, now)),
+            (_VISIT, (learner, section, now)),
         )
 
     def visited(self, learner: str) -> set[str]:

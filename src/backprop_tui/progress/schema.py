@@ -7,10 +7,15 @@ its integrity, and creates or migrates the schema, raising
 file is not a usable progress database. What to do then (move the file aside,
 fall back to memory) is :mod:`backprop_tui.progress.store`'s business.
 
-The schema version lives in ``PRAGMA user_version``. Each version's migration
-only ever creates what is missing (``CREATE TABLE IF NOT EXISTS``), so running
-one twice is harmless: an older copy of the app that wrote its own, lower
-version number into a newer file costs nothing when a newer copy opens it again.
+The schema is one for both backends: :data:`MIGRATIONS` are numbered steps,
+applied at start to an SQLite file here and to a PostgreSQL database by
+:mod:`~backprop_tui.progress.postgres` (which keeps its version in a table of its
+own). In SQLite the version lives in ``PRAGMA user_version``. Each version's
+migration only ever creates what is missing (``CREATE TABLE IF NOT EXISTS``), so
+running one twice is harmless: an older copy of the app (before version 3) that
+wrote its own, lower version number into a newer file costs nothing when a newer
+copy opens it again. A database of a newer version than this code knows is
+refused (:class:`SchemaTooNewError`) and left exactly as it is.
 """
 
 from __future__ import annotations
@@ -116,6 +121,30 @@ class StoreDamagedError(sqlite3.DatabaseError):
     """The file is not a usable progress database: garbage, corrupt, or someone else's schema."""
 
 
+class SchemaTooNewError(Exception):
+    """The database was made by a newer copy of the app: this one must not touch it."""
+
+    def __init__(self, where: str, version: int) -> None:
+        super().__init__(
+            f"{where} holds progress schema version {version}, newer than this backprop-tui knows "
+            f"({SCHEMA_VERSION}): upgrade backprop-tui to use it"
+        )
+        self.version = version
+
+
+def check_version(version: int, where: str) -> None:
+    """Raise unless a database at schema ``version`` can be migrated by this code.
+
+    Raises:
+        StoreDamagedError: a negative version (no copy of the app writes one).
+        SchemaTooNewError: a version newer than :data:`SCHEMA_VERSION`.
+    """
+    if version < 0:
+        raise StoreDamagedError(f"unknown schema version {version}")
+    if version > SCHEMA_VERSION:
+        raise SchemaTooNewError(where, version)
+
+
 def check_integrity(conn: sqlite3.Connection) -> None:
     """Raise :class:`StoreDamagedError` unless ``PRAGMA quick_check`` says ``ok``."""
     row = conn.execute("PRAGMA quick_check").fetchone()
@@ -168,12 +197,13 @@ def inspect_file(path: Path, *, timeout_ms: int) -> None:
         conn.close()
 
 
-def prepare(conn: sqlite3.Connection, *, timeout_ms: int) -> None:
+def prepare(conn: sqlite3.Connection, *, timeout_ms: int, where: str = "the progress file") -> None:
     """Set the pragmas, check the file's integrity, then create or migrate the schema.
 
     Raises:
         StoreDamagedError: the file fails its integrity check, has an impossible
             version, or lacks a table or column this code needs.
+        SchemaTooNewError: a newer copy of the app made it (nothing is changed).
         sqlite3.OperationalError: it cannot be written (or stayed locked too long).
     """
     conn.execute(f"PRAGMA busy_timeout = {int(timeout_ms)}")
@@ -183,8 +213,7 @@ def prepare(conn: sqlite3.Connection, *, timeout_ms: int) -> None:
     conn.execute("BEGIN IMMEDIATE")
     try:
         version = int(conn.execute("PRAGMA user_version").fetchone()[0])
-        if version < 0:
-            raise StoreDamagedError(f"unknown schema version {version}")
+        check_version(version, where)
         for statements in MIGRATIONS[version:]:
             for sql in statements:
                 conn.execute(sql)
@@ -208,6 +237,7 @@ def connect(path: Path | None) -> sqlite3.Connection:
 
     Raises:
         StoreDamagedError, sqlite3.DatabaseError: the file is not a usable progress database.
+        SchemaTooNewError: a newer copy of the app made it.
         sqlite3.OperationalError: it cannot be opened or written.
     """
     timeout_ms = BUSY_TIMEOUT_MS
@@ -220,7 +250,7 @@ def connect(path: Path | None) -> sqlite3.Connection:
         timeout=timeout_ms / 1000,
     )
     try:
-        prepare(conn, timeout_ms=timeout_ms)
+        prepare(conn, timeout_ms=timeout_ms, where="memory" if path is None else f"the progress file {path}")
     except BaseException:
         conn.close()
         raise

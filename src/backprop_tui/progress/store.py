@@ -6,6 +6,9 @@ The store itself is split by concern:
 
 - :mod:`~backprop_tui.progress.schema`: the file format (schema, version,
   integrity and column checks) and opening a connection;
+- :mod:`~backprop_tui.progress.backends`: which database (an SQLite file, the default,
+  or PostgreSQL: ``--database`` / ``$BACKPROP_TUI_DATABASE``) and the interface the
+  store's SQL runs through; :mod:`~backprop_tui.progress.postgres`: PostgreSQL's side;
 - :mod:`~backprop_tui.progress.queries`: :class:`ProgressStore`, its reads and writes;
 - :mod:`~backprop_tui.progress.class_queries`: the part of them for the class view, the
   classroom server's sessions and reset;
@@ -16,7 +19,8 @@ The store itself is split by concern:
   backprop_tui.progress.store import …`` keeps working for every caller.
 
 :func:`open_store` falls back to a fresh file (moving a damaged one aside, never
-deleting it) or to memory, and returns a one-line notice; at runtime a failed
+deleting it) or to memory (PostgreSQL unreachable, or a database of a newer
+version, which is never touched), and returns a one-line notice; at runtime a failed
 write is skipped and remembered in :attr:`ProgressStore.last_error`, and a failed
 read returns an empty default.
 """
@@ -31,14 +35,16 @@ from pathlib import Path
 
 import platformdirs
 
+from backprop_tui.progress.backends import DATABASE_ENV, configured, is_postgres_url, redact, scrub
 from backprop_tui.progress.queries import ProgressStore, reason
 from backprop_tui.progress.records import Answer, CertificateRecord, LearnerRow, QuestionTally
 from backprop_tui.progress.results import Results, results
-from backprop_tui.progress.schema import BUSY_TIMEOUT_MS, SCHEMA_VERSION, StoreDamagedError
+from backprop_tui.progress.schema import BUSY_TIMEOUT_MS, SCHEMA_VERSION, SchemaTooNewError, StoreDamagedError
 
 __all__ = [
     "APP_NAME",
     "BUSY_TIMEOUT_MS",
+    "DATABASE_ENV",
     "DB_NAME",
     "HOME_ENV",
     "SCHEMA_VERSION",
@@ -48,8 +54,11 @@ __all__ = [
     "ProgressStore",
     "QuestionTally",
     "Results",
+    "SchemaTooNewError",
     "StoreDamagedError",
     "data_dir",
+    "database",
+    "describe",
     "open_store",
     "results",
 ]
@@ -68,6 +77,22 @@ def data_dir() -> Path:
     if home:
         return Path(home).expanduser()
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+def database(option: Path | str | None = None) -> Path | str:
+    """The progress database to use: ``option`` (``--database``), else ``$BACKPROP_TUI_DATABASE``,
+    else the SQLite file in the data directory. A PostgreSQL URL is a ``str``, a file a ``Path``.
+
+    Raises:
+        ValueError: the environment variable names something that is not a database.
+    """
+    target = configured(option)
+    return data_dir() / DB_NAME if target is None else target
+
+
+def describe(target: Path | str) -> str:
+    """``target`` to show: a file's path, or a URL without its password."""
+    return redact(target) if isinstance(target, str) and is_postgres_url(target) else str(target)
 
 
 def _move_aside(file: Path) -> Path:
@@ -100,22 +125,50 @@ def _unsaved(directory: Path, error: BaseException) -> tuple[ProgressStore, str]
     return _in_memory(f"Progress can't be saved in {directory} ({why}); this session won't be remembered.")
 
 
-def open_store(path: Path | None = None) -> tuple[ProgressStore, str | None]:
+def _sentence(text: str) -> str:
+    """``text`` with a capital first letter."""
+    return text[:1].upper() + text[1:]
+
+
+def _open_postgres(url: str) -> tuple[ProgressStore, str | None]:
+    """The store in PostgreSQL at ``url``, or one in memory with a notice naming the database (no password)."""
+    where = redact(url)
+    try:
+        store = ProgressStore(url)
+    except SchemaTooNewError as error:
+        return _in_memory(f"{_sentence(reason(error))}; this session won't be remembered.")
+    except Exception as error:  # unreachable, refused, someone else's tables, psycopg missing…
+        why = scrub(reason(error), url)
+        return _in_memory(f"Progress can't be saved in {where} ({why}); this session won't be remembered.")
+    if not store.writable():
+        why = scrub(store.last_error or "refused", url)
+        return store, (
+            f"The progress database {where} can't be written ({why}): your place was read, but this session won't be saved."
+        )
+    return store, None
+
+
+def open_store(path: Path | str | None = None) -> tuple[ProgressStore, str | None]:
     """Open the progress store, never raising.
 
     Args:
-        path: the database file (default: ``data_dir() / DB_NAME``); its folder is created.
+        path: the SQLite file or a ``postgresql://`` URL (default: :func:`database`:
+            ``$BACKPROP_TUI_DATABASE``, else ``data_dir() / DB_NAME``); a file's folder is created.
 
     Returns:
         The store, and a one-line notice for the learner (or ``None`` when all went well).
-        A damaged file is moved aside and a fresh one started; an unusable
-        directory gives an in-memory store.
+        A damaged file is moved aside and a fresh one started; an unusable directory,
+        an unreachable PostgreSQL, or a database of a newer version than this code
+        knows (left untouched) gives an in-memory store.
     """
     # The broad excepts below are the point: whatever goes wrong, the lesson still opens.
     try:
-        file = Path(path) if path is not None else data_dir() / DB_NAME
-    except Exception as error:  # e.g. no home directory to resolve
+        target = database(path)
+    except Exception as error:  # a bad $BACKPROP_TUI_DATABASE, no home directory to resolve…
         return _in_memory(f"Progress can't be saved ({reason(error)}); this session won't be remembered.")
+    if isinstance(target, str) and is_postgres_url(target):
+        return _open_postgres(target)
+    file = Path(target)
     directory = file.parent
     try:
         directory.mkdir(parents=True, exist_ok=True)
@@ -126,6 +179,8 @@ def open_store(path: Path | None = None) -> tuple[ProgressStore, str | None]:
                 "your place was read, but this session won't be saved."
             )
         return store, None
+    except SchemaTooNewError as error:  # a newer copy's file: not ours to move or change
+        return _in_memory(f"{_sentence(reason(error))}; this session won't be remembered.")
     except sqlite3.OperationalError as error:  # can't open, read-only, locked for too long…
         return _unsaved(directory, error)
     except sqlite3.DatabaseError:  # not a database, corrupt, or a foreign schema
