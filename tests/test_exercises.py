@@ -237,6 +237,22 @@ async def test_a_digit_or_minus_opens_the_box_with_it_instead_of_jumping():
         assert app.section_screen.SECTION_ID == "chain-rule"
 
 
+async def test_a_quick_typist_loses_no_character_while_the_box_opens():
+    from textual import events
+
+    app = make_app(section="backward")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.section_screen
+        screen.go_to_step("your-turn")
+        await pilot.pause()
+        for key, char in (("minus", "-"), ("0", "0"), ("full_stop", "."), ("1", "1")):
+            app.post_message(events.Key(key, char))  # all four before the app handles any
+        await pilot.pause()
+        box = screen.query_one("#answer", Input)
+        assert box.has_focus and box.value == "-0.1"
+        assert app.section_screen is screen
+
+
 async def test_an_exercise_solved_before_says_so_and_the_box_starts_empty_on_each():
     app = make_app(section="backward")
     async with app.run_test(size=SIZE) as pilot:

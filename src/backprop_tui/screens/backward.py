@@ -150,6 +150,8 @@ class BackwardScreen(SectionScreen):
         self.solved: set[str] = set()
         """The exercises answered right since the section opened."""
         self._box_for = ""
+        self._opening = False
+        """The answer box was asked to open and has not taken the focus yet."""
         self.picked = 0
         """The weight ``e`` nudges on the bars step (its place in :data:`PARAMS`)."""
         self.nudged: Nudge | None = None
@@ -232,12 +234,22 @@ class BackwardScreen(SectionScreen):
         self.query_one("#answer", Input).focus()
 
     def action_start_answer(self, char: str = "") -> None:
-        """Into the answer box, with ``char`` typed in it."""
+        """Into the answer box, with ``char`` typed in it (keys typed before the box has taken the
+        focus, as from a quick typist, go on the end)."""
         box = self.query_one("#answer", Input)
+        if self._opening:
+            box.value += char
+            box.cursor_position = len(box.value)
+            return
+        self._opening = True
         box.focus()
         if char:
             box.value = char
             box.cursor_position = len(char)
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        """The box has the focus: from now on it takes the keys itself."""
+        self._opening = False
 
     def on_key(self, event: events.Key) -> None:
         """On an exercise, a digit, ``-``, ``.`` or ``,`` starts the answer rather than jumping to a section.
