@@ -16,7 +16,7 @@ from rich.text import Text
 
 from backprop_tui.lesson.texts import HISTORY, PROBLEM, SEARCH, WHY
 from backprop_tui.renderables.chain import ChainDiagram, ChainNode
-from backprop_tui.renderables.numbers import format_number
+from backprop_tui.renderables.numbers import format_number, format_setting
 from backprop_tui.screens.base import SectionScreen, index_of, step
 
 if TYPE_CHECKING:
@@ -187,8 +187,9 @@ def race_table(race: Race) -> Table:
     from backprop_tui.models.search import BATCH, STEP
 
     f = format_number
+    step = format_setting(STEP)
     table = Table(
-        title=f"A network of {race.weights} weights, loss {f(race.loss)} on {BATCH} examples; every step {STEP:g} long",
+        title=f"A {race.weights}-weight network, mean loss {f(race.loss)} over {BATCH} examples; steps {step} long",
         title_justify="left",
         box=None,
         padding=(0, 2, 0, 0),
