@@ -10,11 +10,26 @@ from hypothesis import given
 from hypothesis import strategies as st
 from rich.cells import cell_len
 from rich.console import Group, RenderableType
+from rich.text import Text
+from textual.app import App, ComposeResult
+from textual.geometry import Region
 
 from backprop_tui.engine.health import classify
 from backprop_tui.renderables.bars import GradientBar, HealthBar
 from backprop_tui.renderables.numbers import format_number, signed
-from backprop_tui.renderables.plot import LinePlot, Mark, Series, function_series
+from backprop_tui.renderables.palette import THEME
+from backprop_tui.renderables.plot import (
+    DOT_BITS,
+    PATTERNS,
+    LinePlot,
+    Mark,
+    Pattern,
+    Series,
+    assign_patterns,
+    function_series,
+    loss_curve,
+)
+from backprop_tui.widgets.loss_chart import LossChart
 from drawing import segments, text_of
 
 MINUS = "\u2212"
@@ -45,8 +60,8 @@ def eighths(line: str) -> int:
         (0.5025, 4, "0.5025"),
         (-16.0, 4, f"{MINUS}16.0000"),
         (0.5025, 2, "0.50"),
-        (0.0, 4, "0.0000"),
-        (-0.0, 4, "0.0000"),
+        (0.0, 4, "0"),  # an exact zero: no decimals, which would claim a rounding
+        (-0.0, 4, "0"),
         (1e-4, 4, "0.0001"),  # the smallest fixed value
         (9.9e-5, 4, "9.9e-05"),  # just below: scientific
         (1e-2, 2, "0.01"),
@@ -76,7 +91,7 @@ def test_format_number_never_uses_a_hyphen_for_the_sign(x: float, digits: int) -
 
 @pytest.mark.parametrize(
     ("x", "text"),
-    [(0.5, "+0.5000"), (-0.5, f"{MINUS}0.5000"), (0.0, "+0.0000"), (2e-9, "+2.0e-09"),
+    [(0.5, "+0.5000"), (-0.5, f"{MINUS}0.5000"), (0.0, "0"), (2e-9, "+2.0e-09"),
      (math.inf, "+∞"), (-math.inf, f"{MINUS}∞"), (math.nan, "diverged")],
 )
 def test_signed(x: float, text: str) -> None:
@@ -102,9 +117,11 @@ def test_diagonal_lights_the_diagonal_dots() -> None:
         "  ⡠⠊    ",
         "⡠⠊      ",
     ]
-    assert lines[0].startswith("1.00┤") and lines[3].startswith("0.00┤")
+    assert lines[0].startswith("1.00┤") and lines[3].startswith("   0┤")
     assert lines[4] == "    └────────"
-    assert lines[5] == "    0.00 1.00"  # too narrow for the gap: pushed into the gutter
+    assert lines[5] == "     0   1.00"  # an exact zero is short: both ends fit under the axis
+    narrow = render(LinePlot([Series("d", [0.5, 1], [0.5, 1])], width=11, height=4, x_range=(0.5, 1), y_range=(0.5, 1)))
+    assert narrow[5] == "0.500 1.000"  # too narrow for the gap: pushed into the gutter
     assert lines[6].strip() == "── d"
     assert len(lines) == 7
 
@@ -140,7 +157,7 @@ def test_nan_points_break_the_line() -> None:
     broken = render(LinePlot([Series("s", xs, [0, 0, math.nan, 0, 0])], width=25, height=4, y_range=(-1, 1)))
     row = next(i for i, line in enumerate(whole) if any(ord(c) in BRAILLE for c in line))
     middle = whole[0].index("┤") + 1 + 10  # the plot's middle cell, x = 2
-    assert whole[row].startswith(" 0.00┤")  # the zero tick sits on the row where y = 0 is drawn
+    assert whole[row].startswith("    0┤")  # the zero tick sits on the row where y = 0 is drawn
     assert ord(whole[row][middle]) in BRAILLE
     assert broken[row][middle] == " "
     assert ord(broken[row][middle - 7]) in BRAILLE and ord(broken[row][middle + 7]) in BRAILLE
@@ -179,7 +196,7 @@ def test_constant_series_is_a_flat_line() -> None:
 def test_zero_tick_between_top_and_bottom() -> None:
     lines = render(LinePlot([Series("s", [0, 1], [-1, 1])], width=40, height=9, y_range=(-1, 1)))
     labels = [line.split("┤")[0].strip() for line in lines[:9] if "┤" in line]
-    assert labels == ["1.00", "0.00", f"{MINUS}1.00"]
+    assert labels == ["1.00", "0", f"{MINUS}1.00"]
 
 
 def test_marks_and_legend_are_shown() -> None:
@@ -189,7 +206,7 @@ def test_marks_and_legend_are_shown() -> None:
     )
     text = "\n".join(render(chart))
     assert "● here" in text
-    assert "── loss" in text and "── accuracy" in text
+    assert "── loss" in text and "╌╌ accuracy" in text  # two lines never share a pattern
     assert "step" in text and "Training" in text
 
 
@@ -203,7 +220,7 @@ def test_mark_label_goes_left_at_the_right_edge() -> None:
 
 def test_later_series_wins_a_shared_cell() -> None:
     same = ([0, 1], [0, 1])
-    chart = LinePlot([Series("a", *same, "red"), Series("b", *same, "blue")], width=30, height=5)
+    chart = LinePlot([Series("a", *same, "red", dotted=True), Series("b", *same, "blue")], width=30, height=5)
     braille = "".join(chr(c) for c in BRAILLE)
     assert colours_of(chart, braille) == {"blue"}
 
@@ -338,3 +355,107 @@ def test_a_dotted_series_lights_fewer_dots_and_says_so_in_the_legend():
     assert 0 < dots(dotted) < dots(solid) * 0.7
     assert "┈┈ a" in "".join(line.plain for line in dotted.lines(40))
     assert "── a" in "".join(line.plain for line in solid.lines(40))
+
+
+# ---------------------------------------------------------------- line patterns: charts read without colour
+
+
+def dot_row(line: str, r: int) -> list[bool]:
+    """Which dots of dot row ``r`` (0–3 inside each cell) are lit along a plot row, left to right."""
+    out = []
+    for ch in line:
+        bits = ord(ch) - 0x2800 if ord(ch) in BRAILLE else 0
+        out += [bool(bits & DOT_BITS[r][0]), bool(bits & DOT_BITS[r][1])]
+    return out
+
+
+@pytest.mark.parametrize("pattern", PATTERNS, ids=[p.name for p in PATTERNS])
+def test_a_pattern_lights_the_dots_it_says(pattern: Pattern) -> None:
+    # A flat line on a 40-cell plot: 80 dots on one dot row, lit where the pattern repeats "on".
+    chart = LinePlot([Series("s", [0, 1], [0, 0], pattern=pattern.name)], width=45, height=3,
+                     x_range=(0, 1), y_range=(-1, 1))
+    lines = render(chart)
+    rows = plot_rows(lines, 3)
+    (row,) = [r for r in rows if any(ord(c) in BRAILLE for c in r)]
+    r = next(k for k in range(4) if any(dot_row(row, k)))
+    lit = dot_row(row, r)
+    assert lit == [pattern.lit[(i + 1) % len(pattern.lit)] for i in range(len(lit))]
+    assert f"{pattern.legend} s" in lines[-1]
+
+
+def test_every_pattern_looks_different_along_a_line() -> None:
+    drawn = set()
+    for p in PATTERNS:
+        chart = LinePlot([Series("s", [0, 1], [0, 0], pattern=p.name)], width=45, height=3, y_range=(-1, 1))
+        drawn.add(next(r for r in plot_rows(render(chart), 3) if any(ord(c) in BRAILLE for c in r)))
+    assert len(drawn) == len({p.legend for p in PATTERNS}) == len(PATTERNS)
+
+
+def legend_items(lines: list[str], names: list[str]) -> dict[str, str]:
+    """Each series name → what precedes it in the legend (its pattern, and its letter if it has one)."""
+    legend = "  ".join(line.strip() for line in lines if any(f" {n}" in line for n in names))
+    looks = {}
+    for item in legend.split("  "):
+        look, _, name = item.strip().rpartition(" ")
+        looks[name] = look
+    return {n: looks[n] for n in names}
+
+
+def test_series_that_ask_for_no_pattern_never_share_one() -> None:
+    names = ["first", "second", "third", "fourth"]
+    series = [Series(n, [0, 1], [k, k + 1]) for k, n in enumerate(names)]
+    series[1] = Series("second", [0, 1], [1, 2], dotted=True)  # asked for: kept, and not given to another
+    items = legend_items(render(LinePlot(series, width=80, height=6)), names)
+    assert items == {"first": "──", "second": "┈┈", "third": "╌╌", "fourth": "─·"}
+
+
+def test_more_series_than_patterns_get_letters_in_the_legend_and_on_the_plot() -> None:
+    names = [f"run{k}" for k in range(len(PATTERNS) + 2)]
+    series = [Series(n, [0, 1], [k, k]) for k, n in enumerate(names)]
+    lines = render(LinePlot(series, width=100, height=2 * len(names), y_range=(-1, len(names))))
+    items = legend_items(lines, names)
+    assert len(set(items.values())) == len(names)  # every series reads differently, colour or not
+    tagged = {n: look.split()[-1] for n, look in items.items() if len(look.split()) == 2}
+    assert set(tagged) == {"run0", "run1", "run5", "run6"}  # the patterns that repeat: solid and dashed
+    plot = "".join(plot_rows(lines, 2 * len(names)))
+    assert all(plot.count(letter) == 1 for letter in tagged.values())  # each at the end of its own line
+
+
+def test_assign_patterns_keeps_what_is_asked() -> None:
+    looks = assign_patterns([Series("a", [], [], pattern="sparse"), Series("b", [], []), Series("c", [], [], dotted=True)])
+    assert [(p.name, tag) for p, tag in looks] == [("sparse", ""), ("solid", ""), ("dotted", "")]
+
+
+def test_the_loss_curve_reads_without_colour() -> None:
+    # Sections 4 and 7 draw their runs with loss_curve: under NO_COLOR its legend still names the line.
+    chart = loss_curve([0.0195, 0.01, 4e-3, 1e-3, 7.7e-15, 0.0], rows=6)
+    lines = render(chart, 60)
+    assert lines[-1].strip() == "── loss"
+    rows = plot_rows(lines, 6)
+    assert any(ord(c) in BRAILLE for c in "".join(rows))
+    assert lines[5].startswith("     0┤")  # the bottom of the axis is a true zero, written as one
+
+
+class ChartApp(App[None]):
+    """Just a loss chart, as sections 4 and 7 show one, with the lesson's meaning colours."""
+
+    def compose(self) -> ComposeResult:
+        self.console.push_theme(THEME)
+        yield LossChart()
+
+
+async def test_the_loss_chart_widget_under_no_color(monkeypatch) -> None:
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = ChartApp()
+    assert app.no_color
+    async with app.run_test(size=(60, 20)) as pilot:
+        chart = app.query_one(LossChart)
+        chart.heading = Text("α = 0.5")
+        chart.losses = (0.0195, 0.0102, 4.1e-3, 7.7e-15, 0.0)
+        await pilot.pause()
+        lines = [strip.text for strip in chart.render_lines(Region(0, 0, chart.size.width, chart.size.height))]
+        text = "\n".join(lines)
+        assert "── loss" in text  # the line's pattern, named: it needs no colour
+        assert sum(ord(c) in BRAILLE for c in text) > 10
+        assert any(line.lstrip().startswith("0┤") for line in lines)  # the axis starts at a true zero
+        assert "0.0000" not in text

@@ -2,16 +2,21 @@
 
      1.10┤                 ⢀⣀⡠⠤⠒
          │⠑⠢⡀        ⣀⡠⠤⠔⠒⠉⠁ ⣀⠔⠉
-     0.00┤  ⠈⠉⢉⣒⠤⠴⣒⣊⣉● min⠊⠉⠉
+        0┤  ⠈⠉⢉⣒⠤⠴⣒⣊⣉● min⠊⠉⠉
     −1.10┤⠤⠒⠊⠉⠁
          └──────────────────────
           −1.00             1.00
-    ── x²  ── x
+    ── x²  ╌╌ x
 
 Lines join successive finite points (a non-finite point breaks the line);
 where series share a cell the later one colours it. Marks are drawn as ``●``
 with their label beside them. The legend names every series, so the chart
-reads without colour. Pure Rich: plain sequences of floats (or numpy arrays).
+reads without colour, and no two series of a chart share a line pattern
+(:data:`PATTERNS`: solid, dashed, dotted …): a series that asks for none gets
+the first one no other series has. A chart of more series than there are
+patterns also tags each series whose pattern repeats with a letter, at the
+end of its line and in the legend. Pure Rich: plain sequences of floats (or
+numpy arrays).
 """
 
 from __future__ import annotations
@@ -43,12 +48,43 @@ FAR = 1e12
 Range = tuple[float, float]
 
 
+@dataclass(frozen=True, slots=True)
+class Pattern:
+    """How a line is drawn: which of its successive dots are lit (``lit`` repeats), and its legend glyph."""
+
+    name: str
+    legend: str
+    """Two cells that look like the line, before the series' name in the legend."""
+    lit: tuple[bool, ...]
+
+
+def _dashes(*runs: int) -> tuple[bool, ...]:
+    """Alternating runs of lit and unlit dots: ``_dashes(2, 2)`` is two on, two off."""
+    return tuple(k % 2 == 0 for k, n in enumerate(runs) for _ in range(n))
+
+
+PATTERNS = (
+    Pattern("solid", "──", (True,)),
+    Pattern("dashed", "╌╌", _dashes(6, 2)),
+    Pattern("dotted", "┈┈", _dashes(2, 2)),
+    Pattern("dash-dot", "─·", _dashes(6, 2, 2, 2)),
+    Pattern("sparse", "··", _dashes(1, 5)),
+)
+"""Every line pattern, in the order series that ask for none are given them. A horizontal line is
+two dots a cell: solid ``⠉⠉⠉⠉``, dashed ``⠉⠉⠉ ``, dotted ``⠉ ⠉ ``, dash-dot ``⠉⠉⠉ ⠉ ``, sparse ``⠁  ⠁  ``."""
+PATTERN_NAMES = {p.name: p for p in PATTERNS}
+TAGS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+"""Letters of series whose pattern another series has too (only on charts of more series than patterns)."""
+
+
 @dataclass(frozen=True, slots=True, eq=False)
 class Series:
     """One line: ``ys[i]`` over ``xs[i]`` (extra values of the longer one are ignored).
 
     ``style`` colours it (``None``: the next colour of :data:`PALETTE`); ``name`` labels it in the legend.
-    ``dotted`` draws every other dot (legend ``┈┈``), so two lines differ without colour too.
+    ``pattern`` names its line pattern in :data:`PATTERNS`; ``dotted`` is short for ``pattern="dotted"``.
+    Without either, the chart gives it the first pattern no other series of the chart has, so that
+    lines differ without colour too.
     """
 
     name: str
@@ -58,6 +94,38 @@ class Series:
     """The y values, likewise."""
     style: StyleType | None = None
     dotted: bool = False
+    pattern: str | None = None
+
+    @property
+    def asked(self) -> Pattern | None:
+        """The pattern this series asks for, or ``None`` (the chart chooses)."""
+        if self.pattern is not None:
+            return PATTERN_NAMES[self.pattern]
+        return PATTERN_NAMES["dotted"] if self.dotted else None
+
+
+def assign_patterns(series: Sequence[Series]) -> list[tuple[Pattern, str]]:
+    """Each series' pattern and letter tag (``""`` unless its pattern repeats in the chart).
+
+    A series keeps the pattern it asks for; the others get, in turn, the first pattern of
+    :data:`PATTERNS` no series has yet (once all are taken, they go round again).
+    """
+    taken = {p.name for p in (s.asked for s in series) if p is not None}
+    free = [p for p in PATTERNS if p.name not in taken] or list(PATTERNS)
+    chosen: list[Pattern] = []
+    k = 0
+    for s in series:
+        asked = s.asked
+        if asked is None:
+            asked = free[k % len(free)]
+            k += 1
+        chosen.append(asked)
+    counts = {p.name: sum(q.name == p.name for q in chosen) for p in chosen}
+    out: list[tuple[Pattern, str]] = []
+    tags = iter(TAGS * (len(series) // len(TAGS) + 1))
+    for p in chosen:
+        out.append((p, next(tags) if counts[p.name] > 1 else ""))
+    return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,9 +262,10 @@ class _Grid:
             self.bits[r][c] |= DOT_BITS[y % 4][x % 2]
             self.owner[r][c] = k
 
-    def draw(self, pts: Sequence[tuple[float, float] | None], k: int, dotted: bool = False) -> None:
-        """Series ``k``: a line through successive points (every other dot if ``dotted``), a lone point as a dot."""
+    def draw(self, pts: Sequence[tuple[float, float] | None], k: int, pattern: Pattern = PATTERNS[0]) -> None:
+        """Series ``k``: a line through successive points (the dots ``pattern`` lights), a lone point as a dot."""
         lit = 0
+        on = pattern.lit
         for i, p in enumerate(pts):
             if p is None:
                 continue
@@ -211,8 +280,18 @@ class _Grid:
                 x0, y0, x1, y1 = (round(v) for v in clipped)
                 for x, y in _bresenham(x0, y0, x1, y1):
                     lit += 1
-                    if not dotted or lit % 4 < 2:
+                    if on[lit % len(on)]:
                         self.dot(x, y, k)
+
+    def tag_cell(self, pts: Sequence[tuple[float, float] | None]) -> tuple[int, int] | None:
+        """(row, column) of the series' last point on the plot, where its letter goes; ``None`` if none is."""
+        for p in reversed(pts):
+            if p is None:
+                continue
+            px, py = self.to_dots(*p)
+            if -0.5 <= px <= self.cols - 0.5 and -0.5 <= py <= self.rows - 0.5:
+                return min(self.rows - 1, max(0, round(py))) // 4, min(self.cols - 1, max(0, round(px))) // 2
+        return None
 
     def marks(self, marks: Sequence[Mark]) -> dict[tuple[int, int], tuple[str, StyleType]]:
         """(row, column) → (character, style) of each visible mark's ``●`` and label."""
@@ -289,10 +368,15 @@ class LinePlot:
         plot_w = max(1, width - gutter - 1)
 
         grid = _Grid(plot_w, height, xr, yr)
+        looks = assign_patterns(self.series)
         for k, pts in enumerate(data):
-            grid.draw(pts, k, self.series[k].dotted)
+            grid.draw(pts, k, looks[k][0])
         styles = [s.style if s.style is not None else PALETTE[k % len(PALETTE)] for k, s in enumerate(self.series)]
         overlay = grid.marks(marks)
+        for k, pts in enumerate(data):
+            cell = grid.tag_cell(pts) if looks[k][1] else None
+            if cell is not None:
+                overlay.setdefault(cell, (looks[k][1], styles[k]))
 
         out: list[Text] = []
         if self.title:
@@ -312,7 +396,7 @@ class LinePlot:
             out.append(line)
         out.append(Text(" " * gutter + "└" + "─" * plot_w, style=AXIS_STYLE))
         out.extend(self._x_labels(xr, gutter, plot_w))
-        out.extend(self._legend(styles, width))
+        out.extend(self._legend(styles, looks, width))
         for line in out:
             line.truncate(width, overflow="ellipsis", pad=True)
         return out
@@ -332,12 +416,13 @@ class LinePlot:
         line = Text(pad + left + " " * room + right)
         return [line, Text(pad + self.x_label, style="italic")] if self.x_label else [line]
 
-    def _legend(self, styles: Sequence[StyleType], width: int) -> list[Text]:
-        """Each series' ``── name`` in its style, packed into as few lines as fit ``width``."""
+    def _legend(self, styles: Sequence[StyleType], looks: Sequence[tuple[Pattern, str]], width: int) -> list[Text]:
+        """Each series' pattern, letter (if it has one) and name (``── name``, ``┈┈ B name``) in its style,
+        packed into as few lines as fit ``width``."""
         lines: list[Text] = []
         line = Text()
-        for s, series_style in zip(self.series, styles):
-            item = Text(("┈┈ " if s.dotted else "── ") + s.name, style=series_style)
+        for s, series_style, (pattern, tag) in zip(self.series, styles, looks):
+            item = Text(f"{pattern.legend} {tag + ' ' if tag else ''}{s.name}", style=series_style)
             if line.cell_len and line.cell_len + 2 + item.cell_len > width:
                 lines.append(line)
                 line = Text()
