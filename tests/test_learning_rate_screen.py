@@ -10,6 +10,7 @@ import io
 import math
 import re
 
+import numpy as np
 import pytest
 from rich.console import Console
 from textual.widgets import Static
@@ -19,6 +20,7 @@ from backprop_tui.lesson.quiz import questions_for
 from backprop_tui.models.sweep import COMPARE_LRS, DEFAULT_LRS, LABELS, LessonRuns, Run, first_step, sweep
 from backprop_tui.progress.store import ProgressStore
 from backprop_tui.renderables.numbers import format_number
+from backprop_tui.renderables.plot import PATTERNS
 from backprop_tui.screens import learning_rate
 from backprop_tui.screens.learning_rate import LearningRateScreen
 from backprop_tui.widgets.step_bar import StepBar
@@ -26,6 +28,8 @@ from backprop_tui.widgets.step_bar import StepBar
 SIZE = (80, 24)
 ALPHA = {0.001: "0.001", 0.01: "0.01", 0.1: "0.1", 0.5: "0.5", 1.0: "1", 1.5: "1.5", 3.0: "3", 10.0: "10"}
 """How the screen writes each learning rate of the lesson."""
+LEGENDS = "|".join(p.legend for p in PATTERNS)
+"""Every line pattern a legend can show."""
 NOT_A_NUMBER = re.compile(r"\bnan\b|\binf\b|∞|infinity", re.IGNORECASE)
 
 
@@ -101,14 +105,14 @@ async def test_steps_forwards_and_backwards_without_leaving_the_section():
 async def test_overview_shows_each_runs_label_and_final_loss(runs):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("n")
+        await pilot.press("n", "n")
         text = shown(app)
         lines = text.splitlines()
         for run in runs:
             row = re.compile(rf"(?<![\d.]){re.escape(ALPHA[run.lr])}\s+{run.label}\s+{re.escape(outcome(run))}\s*$")
             assert any(row.search(line) for line in lines), (run, text)
         for label in LABELS:  # the legend names every label the runs show
-            assert re.search(rf"(──|┈┈) {label}", text)
+            assert re.search(rf"({LEGENDS}) {label}", text)
         assert "log₁₀ of the loss" in text
 
 
@@ -124,6 +128,9 @@ async def test_each_label_step_names_exactly_its_runs(runs, label):
         for run in (r for r in runs if r.label == label):
             if run.diverged:
                 assert f"by step {run.diverged_at}: diverged" in text
+            elif run.final == 0:  # a true zero, said to be one, from the step it was reached on
+                zero = min(k for k in range(1, run.steps + 1) if all(v == 0 for v in run.losses[k - 1 :]))
+                assert f"exactly 0 from step {zero} on" in text
             else:
                 assert f"{format_number(run.final, 4)} at step {run.steps}" in text
 
@@ -187,7 +194,7 @@ async def test_runs_that_are_not_numbers_are_shown_as_diverged(monkeypatch):
             assert not NOT_A_NUMBER.search(text), text
             await pilot.press("n")
         await pilot.press("p", "p", "p", "p", "p", "p", "p")
-        assert screen.step == 1
+        assert screen.step == LearningRateScreen.step_index("overview")
         text = shown(app, width=120)
         assert re.search(r"10\s+diverging\s+diverged at step 3", text)
         assert re.search(r"3\s+diverging\s+diverged at step 3", text)
@@ -205,6 +212,7 @@ async def test_runs_are_computed_only_when_the_section_is_opened():
         await pilot.press("5")
         await pilot.pause()
         assert app.section_screen.SECTION_ID == "learning-rate"
+        assert model.lesson_runs.cache_info().misses == 0  # what α does needs no run
         await pilot.press("n")
         assert model.lesson_runs.cache_info().misses == 1
         await pilot.press("3", "5", "n", "n")
@@ -214,26 +222,168 @@ async def test_runs_are_computed_only_when_the_section_is_opened():
 async def test_a_taller_terminal_gets_a_taller_plot():
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.press("n")
+        await pilot.press("n", "n")
         tall = shown(app, width=120).count("│")
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("n")
+        await pilot.press("n", "n")
         short = shown(app, width=120).count("│")
         await pilot.resize_terminal(120, 40)
         await pilot.pause()
         assert shown(app, width=120).count("│") == tall > short
 
 
-VIEWS = {
-    "overview": ("n",),
-    "overshooting": ("n",) * 4,
-    "adam-large": ("n",) * 7,
-}
+VIEWS = ("overview", "overshooting", "adam-large", "batch")
+"""The steps pictured, opened by id."""
+
+
+def opening(step_id: str):
+    """What to do before the picture is taken: open ``step_id``."""
+
+    async def run_before(pilot) -> None:
+        await pilot.pause()
+        pilot.app.section_screen.go_to_step(step_id)
+        await pilot.pause()
+        assert pilot.app.section_screen.step_id == step_id
+
+    return run_before
 
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
-@pytest.mark.parametrize("view", list(VIEWS))
+@pytest.mark.parametrize("view", VIEWS)
 def test_snapshot(snap_compare, view, size):
     app = BackpropApp(section="learning-rate", learner="Ada", store=ProgressStore())
-    assert snap_compare(app, terminal_size=size, press=list(VIEWS[view]))
+    assert snap_compare(app, terminal_size=size, run_before=opening(view))
+
+
+@pytest.mark.parametrize("view", ["overview", "converging"])
+def test_snapshot_no_color(snap_compare, monkeypatch, view):
+    """NO_COLOR: each run's line is told apart by its pattern alone."""
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = BackpropApp(section="learning-rate", learner="Ada", store=ProgressStore())
+    assert app.no_color
+    assert snap_compare(app, terminal_size=(80, 24), run_before=opening(view))
+
+
+# -- numbers: a non-zero loss never reads as zero --------------------------------------
+
+
+def table_rows(text: str) -> dict[str, str]:
+    """The overview table's rows: α as written → the loss (or 'diverged at …') it ends with."""
+    rows = {}
+    for line in text.splitlines():
+        m = re.search(r"(?<![\d.])(\d[\d.]*)\s+(crawling|converging|overshooting|diverging)\s+(.+?)\s*$", line)
+        if m:
+            rows[m.group(1)] = m.group(3)
+    return rows
+
+
+async def test_the_overview_table_never_shows_a_non_zero_loss_as_zero(runs):
+    assert any(r.final == 0.0 for r in runs)  # α = 0.5 lands exactly on the target: a true zero is shown too
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        app.section_screen.go_to_step("overview")
+        await pilot.pause()
+        rows = table_rows(shown(app))
+        assert set(rows) == {ALPHA[r.lr] for r in runs}
+        for run in runs:
+            cell = rows[ALPHA[run.lr]]
+            if run.diverged:
+                assert cell == f"diverged at step {run.diverged_at}"
+                continue
+            value = float(cell.replace("\u2212", "-"))
+            assert (value == 0) == (run.final == 0), (run.lr, cell)
+            assert cell != "0.0000"
+            if run.final == 0:
+                assert cell == "0"
+            else:
+                assert math.isclose(value, run.final, rel_tol=0.05, abs_tol=0.5e-4), (run.lr, cell)
+
+
+# -- NO_COLOR: every line of every plot reads differently -----------------------------
+
+LEGEND = re.compile(rf"(?:^|\s\s)({LEGENDS})((?: [A-Z])?) (\S+)")
+
+
+def legend(text: str) -> dict[str, str]:
+    """Each legend entry of the plot on screen: name → its pattern (and letter, if it has one)."""
+    found = {}
+    for line in text.splitlines():
+        for m in LEGEND.finditer(line.strip()):
+            found[m.group(3)] = m.group(1) + m.group(2)
+    return found
+
+
+@pytest.mark.parametrize("step_id", ["overview", *LABELS, "adam-small", "adam-large"])
+async def test_under_no_color_every_series_has_its_own_line(monkeypatch, runs, step_id):
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = make_app()
+    assert app.no_color
+    async with app.run_test(size=SIZE) as pilot:
+        app.section_screen.go_to_step(step_id)
+        await pilot.pause()
+        entries = legend(shown(app))
+        if step_id == "overview":
+            expected = {r.label for r in runs}
+        elif step_id in LABELS:
+            chosen = [r for r in runs if r.label == step_id]
+            expected = {f"α={ALPHA[r.lr]}" for r in chosen} | ({"others"} if len(chosen) < len(runs) else set())
+        else:
+            expected = {"SGD", "Adam"}
+        assert set(entries) == expected, entries
+        assert len(set(entries.values())) == len(entries), entries  # no two share a pattern
+
+
+# -- gradient descent, batches and SGD, said before they are used ----------------------
+
+
+def numeric_dL_dv1(x, t) -> float:
+    """∂L/∂v1 of the lesson network's (mean) loss on ``x``, ``t``, by central differences on the engine's loss."""
+    from backprop_tui.engine.network import lesson_network
+
+    h = 1e-6
+    losses = []
+    for sign in (1, -1):
+        net = lesson_network()
+        params = [(W.copy(), b.copy()) for W, b in zip(net.W, net.b)]
+        params[1][0][0, 0] += sign * h
+        net.set_params(params)
+        losses.append(net.loss_at(np.asarray(x, dtype=float), np.asarray(t, dtype=float)))
+    return (losses[0] - losses[1]) / (2 * h)
+
+
+async def test_the_batch_step_shows_a_batch_gradient_is_the_mean_of_its_examples():
+    from backprop_tui.models.sweep import BATCH_EXAMPLES
+
+    each = [numeric_dL_dv1([x], [[t]]) for x, t in BATCH_EXAMPLES]
+    whole = numeric_dL_dv1([x for x, _ in BATCH_EXAMPLES], [[t] for _, t in BATCH_EXAMPLES])
+    assert math.isclose(whole, sum(each) / len(each), rel_tol=1e-6)  # the claim itself, on the engine's loss
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("n")
+        assert app.section_screen.step_id == "batch"
+        text = shown(app, width=120)
+        flat = " ".join(text.split())
+        for k, ((x1, x2), t) in enumerate(BATCH_EXAMPLES):
+            row = f"{format_number(x1, 2)}, {format_number(x2, 2)} {format_number(t, 2)} {format_number(each[k], 4)}"
+            assert row in flat, (row, flat)
+        assert f"mean of the 3 {format_number(whole, 4)}" in flat
+        assert f"the batch of 3, one backward pass {format_number(whole, 4)}" in flat
+        assert "stochastic gradient descent (SGD)" in flat and "batch" in flat
+        await pilot.pause()
+        assert app.section_screen.query_one("#body").max_scroll_y == 0  # it all fits at 80×24
+
+
+async def test_gradient_descent_and_sgd_are_defined_before_the_section_uses_them():
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.section_screen
+        texts = []
+        for _ in range(screen.own_steps):
+            texts.append(" ".join(shown(app, width=120).split()))
+            await pilot.press("n")
+        first_gd = next(i for i, t in enumerate(texts) if "gradient descent" in t)
+        assert "is gradient descent" in texts[first_gd]
+        first_sgd = next(i for i, t in enumerate(texts) if "SGD" in t)
+        assert "stochastic gradient descent (SGD)" in texts[first_sgd]
+        assert first_sgd < LearningRateScreen.step_index("overview")  # before the first run said to be SGD

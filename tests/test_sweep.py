@@ -301,3 +301,32 @@ def test_the_lesson_runs_are_quick():
     for lr in COMPARE_LRS:
         first_step(lr, "sgd"), first_step(lr, "adam")
     assert time.perf_counter() - start < 1.0
+
+
+# -- one example or many: a batch's gradient is the mean of its examples' -----------------
+
+
+def test_the_batch_gradient_is_the_mean_of_each_examples_gradient():
+    from backprop_tui.models.lesson import lesson_walk
+    from backprop_tui.models.sweep import BATCH_EXAMPLES, batch_gradient, lesson_batch
+
+    b = lesson_batch()
+    assert b is lesson_batch()  # computed once
+    assert len(b.each) == len(BATCH_EXAMPLES) >= 3
+    assert len(set(np.sign(b.each))) == 2  # the examples disagree, so the mean really is a compromise
+    assert b.batch == pytest.approx(sum(b.each) / len(b.each), rel=1e-12)
+    assert b.mean == pytest.approx(b.batch, rel=1e-12)
+    # the first example is the lesson's own: its slope is the one section 4 works out for v1
+    assert BATCH_EXAMPLES[0] == ((LESSON_INPUT[0], LESSON_INPUT[1]), LESSON_TARGET[0])
+    assert b.each[0] == pytest.approx(lesson_walk().grads["v1"], rel=1e-12)
+    # every pass starts from the same weights: the order of the examples changes nothing
+    shuffled = batch_gradient(BATCH_EXAMPLES[::-1])
+    assert shuffled.each == b.each[::-1] and shuffled.batch == pytest.approx(b.batch, rel=1e-12)
+
+
+@given(st.lists(st.tuples(st.tuples(st.floats(-2, 2), st.floats(-2, 2)), st.floats(-1, 2)), min_size=1, max_size=6))
+def test_any_batch_gradient_is_the_mean_of_its_examples(examples):
+    from backprop_tui.models.sweep import batch_gradient
+
+    b = batch_gradient(examples)
+    assert b.batch == pytest.approx(b.mean, rel=1e-9, abs=1e-12)

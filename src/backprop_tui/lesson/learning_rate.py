@@ -12,16 +12,31 @@ how steeply. Training then steps the other way:
 
     W ← W − α · ∂L/∂W
 
-The learning rate α decides how far each step goes. The slope is measured \
-only at the point where the weights stand, and every step trusts it for its \
-whole length. A tiny α never strays but hardly moves. A big α can carry the \
-weights past the bottom of the valley and up the far side, higher than \
-where they began.
+Take that step, measure the slopes again where it landed, step again: that \
+loop is gradient descent. The learning rate α decides how far each step \
+goes. The slope is measured only at the point where the weights stand, and \
+every step trusts it for its whole length. A tiny α never strays but hardly \
+moves. A big α can carry the weights past the bottom of the valley and up \
+the far side, higher than where they began.
 
-Next: the lesson network of sections 3 and 4 on its one example (loss \
-{first} at the start), trained {steps} steps from the very same starting \
-weights, once for each of {count} learning rates from {lo} to {hi}. Each run \
-is named after what its loss actually did."""
+Next: what changes when there are many examples to learn from."""
+
+BATCH = """\
+With many examples the loss is their mean, and the slope of a mean is the \
+mean of the slopes. Above: one weight's slope for three examples alone, and \
+for the batch of all three in one backward pass.
+
+On a big data set, training takes each step on a batch instead: a few dozen \
+examples drawn at random, fresh each step. That is stochastic gradient \
+descent (SGD), stochastic because each batch is a random draw. With our one \
+example, SGD is plain gradient descent.
+
+Next: the lesson network, up to {steps} SGD steps from the same start (loss \
+{first}) for each of {count} learning rates from {lo} to {hi}."""
+"""One example or many: why a step follows the mean gradient of a batch, and what makes gradient descent stochastic."""
+
+BATCH_TABLE_TITLE = "∂L/∂v1 (the weight h1 → output) at the lesson's starting weights"
+"""Over the table of one weight's gradient per example, their mean, and the batch's."""
 
 RULES = {
     "crawling": (

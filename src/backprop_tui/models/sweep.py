@@ -40,6 +40,11 @@ the engine computed it (it may be ``nan`` or ``inf``). Otherwise a run has
 exactly ``steps`` losses. ``losses[i]`` is the loss of step ``i + 1``: the
 loss of the parameters after ``i`` updates.
 
+:func:`batch_gradient` is the section's case for batches: one weight's
+gradient for each of a few examples alone, and for the batch of them in one
+backward pass, which is their mean (the loss of a batch is the mean of its
+examples' losses).
+
 numpy only: no Textual, no Rich.
 """
 
@@ -69,8 +74,10 @@ from backprop_tui.engine.presets import LESSON_INPUT, LESSON_TARGET
 from backprop_tui.models.training import Training
 
 __all__ = [
-    "BLOWUP", "COMPARE_LRS", "CONVERGED", "DEFAULT_LRS", "DEFAULT_STEPS", "FAR_ABOVE", "LABELS", "RISE",
-    "RISE_SHARE", "FirstStep", "LessonRuns", "Run", "first_step", "label_run", "lesson_runs", "sweep", "train_run",
+    "BATCH_EXAMPLES", "BLOWUP", "COMPARE_LRS", "CONVERGED", "DEFAULT_LRS", "DEFAULT_STEPS", "FAR_ABOVE", "LABELS",
+    "RISE", "RISE_SHARE", "BatchGradient", "FirstStep", "LessonRuns", "Run", "batch_gradient", "first_step",
+    "lesson_batch",
+    "label_run", "lesson_runs", "sweep", "train_run",
 ]
 
 LABELS = RUN_LABELS
@@ -304,3 +311,51 @@ def lesson_runs() -> LessonRuns:
         first_steps=tuple((first_step(lr, "sgd"), first_step(lr, "adam")) for lr in COMPARE_LRS),
         target=float(LESSON_TARGET[0]),
     )
+
+
+BATCH_EXAMPLES: tuple[tuple[tuple[float, float], float], ...] = (
+    ((float(LESSON_INPUT[0]), float(LESSON_INPUT[1])), float(LESSON_TARGET[0])),
+    ((0.9, 0.1), 0.2),
+    ((0.2, 0.8), 0.4),
+)
+"""A batch of three examples for the lesson network: its own one first, then two more (inputs, target)."""
+
+
+@dataclass(frozen=True, slots=True)
+class BatchGradient:
+    """The gradient of one weight, v1 (hidden unit h1 → the output), for a batch, from the lesson's start.
+
+    Attributes:
+        inputs: each example's inputs.
+        targets: each example's target.
+        each: ∂L/∂v1 of each example alone (one backward pass each).
+        batch: ∂L/∂v1 of the batch's mean loss, from one backward pass over every row at once.
+    """
+
+    inputs: tuple[tuple[float, ...], ...]
+    targets: tuple[float, ...]
+    each: tuple[float, ...]
+    batch: float
+
+    @property
+    def mean(self) -> float:
+        """The average of :attr:`each`: what :attr:`batch` equals, since the slope of a mean is the mean of the slopes."""
+        return sum(self.each) / len(self.each)
+
+
+def batch_gradient(
+    examples: Sequence[tuple[Sequence[float], float]] = BATCH_EXAMPLES,
+    net_factory: Callable[[], MLP] = lesson_network,
+) -> BatchGradient:
+    """∂L/∂v1 (``dL/dW2[0, 0]``) of each example alone and of the batch of them all, every pass from the same weights."""
+    each = tuple(float(net_factory().gradients(np.asarray(x, dtype=float), np.array([t]))[2][0, 0]) for x, t in examples)
+    xs = np.array([list(x) for x, _ in examples], dtype=float)
+    ts = np.array([[t] for _, t in examples], dtype=float)
+    batch = float(net_factory().gradients(xs, ts)[2][0, 0])
+    return BatchGradient(tuple(tuple(map(float, x)) for x, _ in examples), tuple(float(t) for _, t in examples), each, batch)
+
+
+@cache
+def lesson_batch() -> BatchGradient:
+    """Section 5's batch of :data:`BATCH_EXAMPLES`: computed once, on the step that shows it."""
+    return batch_gradient()

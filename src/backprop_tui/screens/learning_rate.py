@@ -18,26 +18,41 @@ from rich.table import Table
 from rich.text import Text
 
 from backprop_tui.engine.names import BLOWUP, CONVERGED, FAR_ABOVE, RISE, RISE_SHARE, RUN_LABELS
-from backprop_tui.lesson.learning_rate import ADAM_LARGE, ADAM_SMALL, HEADINGS, NOTES, RULES, WHAT_ALPHA_DOES
-from backprop_tui.renderables.numbers import format_number
+from backprop_tui.lesson.learning_rate import (
+    ADAM_LARGE,
+    ADAM_SMALL,
+    BATCH,
+    BATCH_TABLE_TITLE,
+    HEADINGS,
+    NOTES,
+    RULES,
+    WHAT_ALPHA_DOES,
+)
+from backprop_tui.renderables.numbers import format_number, format_setting
 from backprop_tui.renderables.palette import style
 from backprop_tui.renderables.plot import LinePlot, Series
 from backprop_tui.screens.base import SectionScreen, index_of, step
 
 if TYPE_CHECKING:
-    from backprop_tui.models.sweep import FirstStep, LessonRuns, Run  # noqa: F401
+    from backprop_tui.models.sweep import BatchGradient, FirstStep, LessonRuns, Run  # noqa: F401
+
+    RunGroup = tuple[str, Sequence[Run], str, str | None]
+    """A legend entry of :func:`loss_plot`: its name, its runs, their style and line pattern (``None``: any free one)."""
 
 REGIMES = RUN_LABELS
 """The labels in the order the section walks through them."""
 REGIME_STYLES = {label: style(label) for label in REGIMES}
 """The overview colours each run by its label (the legend names the label too)."""
-DOTTED_REGIMES = frozenset({"overshooting"})
-"""Drawn dotted in the overview, so the two falling families differ without colour too."""
+REGIME_PATTERNS = {"crawling": "solid", "converging": "dashed", "overshooting": "dotted", "diverging": "dash-dot"}
+"""Each label's line pattern in the overview (see plot.PATTERNS), so the labels differ without colour too."""
 HIGHLIGHT_STYLES = tuple(style(f"pick{k}", bold=True) for k in range(1, 5))
 """The runs a step is about, in order; the others are drawn dim behind them."""
 OTHER_STYLE = style("other")
 OPTIMIZER_STYLES = {name: style(name, bold=True) for name in ("sgd", "adam")}
 OPTIMIZER_NAMES = {"sgd": "SGD", "adam": "Adam"}
+
+GRADIENT_DIGITS = 4
+"""Decimals of the batch step's gradients."""
 
 FLOOR_EXP = -12
 """Losses below 10^FLOOR_EXP are drawn on the plot's bottom line (log₁₀ of 0 would be −∞)."""
@@ -55,6 +70,7 @@ class LearningRateScreen(SectionScreen):
     SECTION_ID = "learning-rate"
     STEPS = (
         step("alpha", "What α does"),
+        step("batch", "One example or many"),
         step("overview", "All the runs", resize=True),
         *(step(label, label.capitalize(), "draw_regime", resize=True) for label in REGIMES),
         step("adam-small", "SGD or Adam, small α", "draw_comparison", resize=True),
@@ -73,19 +89,28 @@ class LearningRateScreen(SectionScreen):
         return max(6, min(24, self.app.size.height - 16))
 
     def draw_alpha(self) -> None:
-        """What α does, with the runs' numbers."""
+        """What α does, and that repeating its step is gradient descent."""
+        self.put("The learning rate: how big a step", WHAT_ALPHA_DOES)
+
+    def draw_batch(self) -> None:
+        """One example or many: a batch's gradient is the mean of its examples', and what SGD is; then the runs."""
         runs = self.runs
         lrs = [r.lr for r in runs.sgd]
-        self.put(
-            "The learning rate: how big a step",
-            WHAT_ALPHA_DOES.format(
-                first=format_number(runs.sgd[0].first, 4),
-                steps=max(r.steps for r in runs.sgd),
-                count=len(lrs),
-                lo=alpha(min(lrs)),
-                hi=alpha(max(lrs)),
-            ),
+        words = BATCH.format(
+            first=format_number(runs.sgd[0].first, 4),
+            steps=max(r.steps for r in runs.sgd),
+            count=len(lrs),
+            lo=alpha(min(lrs)),
+            hi=alpha(max(lrs)),
         )
+        self.put("One example or many: SGD", words, batch_table(self.batch_gradients))
+
+    @property
+    def batch_gradients(self) -> BatchGradient:
+        """One weight's gradient for each example of a small batch and for the batch (computed on first use)."""
+        from backprop_tui.models.sweep import lesson_batch
+
+        return lesson_batch()
 
     def draw_overview(self) -> None:
         """Every run, labelled."""
@@ -113,7 +138,7 @@ class LearningRateScreen(SectionScreen):
         """Every run's loss, coloured by its label, beside the table of labels and final losses."""
         sgd = self.runs.sgd
         groups = [
-            (label, [r for r in sgd if r.label == label], REGIME_STYLES[label], label in DOTTED_REGIMES)
+            (label, [r for r in sgd if r.label == label], REGIME_STYLES[label], REGIME_PATTERNS[label])
             for label in REGIMES
         ]
         plot = loss_plot([g for g in groups if g[1]], self.plot_height())
@@ -150,9 +175,9 @@ class LearningRateScreen(SectionScreen):
         sgd = self.runs.sgd
         chosen = [r for r in sgd if r.label == label]
         others = [r for r in sgd if r.label != label]
-        groups = [("others", others, OTHER_STYLE, True)] if others else []
+        groups: list[RunGroup] = [("others", others, OTHER_STYLE, "dotted")] if others else []
         groups += [
-            (f"α={alpha(r.lr)}", [r], HIGHLIGHT_STYLES[k % len(HIGHLIGHT_STYLES)], False) for k, r in enumerate(chosen)
+            (f"α={alpha(r.lr)}", [r], HIGHLIGHT_STYLES[k % len(HIGHLIGHT_STYLES)], None) for k, r in enumerate(chosen)
         ]
         plot = loss_plot(groups, self.plot_height())
         side: list[RenderableType] = [Text(self.rule(label), style="italic"), Text("")]
@@ -211,7 +236,10 @@ class LearningRateScreen(SectionScreen):
         """SGD and Adam at one α: both curves, what each did, and how far their first steps went."""
         sgd, adam = self.runs.compare[i]
         first_sgd, first_adam = self.runs.first_steps[i]
-        groups = [(OPTIMIZER_NAMES[r.optimizer], [r], OPTIMIZER_STYLES[r.optimizer], r is sgd) for r in (sgd, adam)]
+        groups: list[RunGroup] = [
+            (OPTIMIZER_NAMES[r.optimizer], [r], OPTIMIZER_STYLES[r.optimizer], "dotted" if r is sgd else None)
+            for r in (sgd, adam)
+        ]
         plot = loss_plot(groups, self.plot_height())
         table = Table(box=None, padding=(0, 1), show_edge=False, pad_edge=False)
         table.add_column("")
@@ -228,7 +256,7 @@ class LearningRateScreen(SectionScreen):
             ("First step", "bold"),
             f", mean move per weight: SGD {format_number(first_sgd.mean_move, 4)} (α × the mean gradient "
             f"{format_number(first_sgd.mean_gradient, 4)}), Adam {format_number(first_adam.mean_move, 4)}",
-            f": {format_number(ratio, 0)}× as far." if math.isfinite(ratio) else ".",
+            f": {format_number(ratio, 0 if ratio >= 10 else 1)}× as far." if math.isfinite(ratio) else ".",
         )
         rises = Text.assemble(
             ("Steps where the loss rose", "bold"),
@@ -241,15 +269,15 @@ class LearningRateScreen(SectionScreen):
 # -- drawing helpers --------------------------------------------------------------------
 
 
-def loss_plot(groups: Sequence[tuple[str, Sequence[Run], str, bool]], height: int) -> LinePlot:
-    """log₁₀ of the loss over the steps: one legend entry per group ``(name, runs, style, dotted)``.
+def loss_plot(groups: Sequence[RunGroup], height: int) -> LinePlot:
+    """log₁₀ of the loss over the steps: one legend entry per group ``(name, runs, style, pattern)``.
 
     A group's runs share one series, one after the other with a gap (a NaN) between them.
     """
     series = []
     every: list[float] = []
     longest = 1
-    for name, runs, series_style, dotted in groups:
+    for name, runs, series_style, pattern in groups:
         xs: list[float] = []
         ys: list[float] = []
         for r in runs:
@@ -261,7 +289,7 @@ def loss_plot(groups: Sequence[tuple[str, Sequence[Run], str, bool]], height: in
             ys += logs
             every += [v for v in logs if math.isfinite(v)]
             longest = max(longest, len(logs))
-        series.append(Series(name, xs, ys, series_style, dotted))
+        series.append(Series(name, xs, ys, series_style, pattern=pattern))
     top = math.ceil(max(every, default=0.0))
     bottom = math.floor(min(every, default=float(FLOOR_EXP)))
     if top - bottom < 2:
@@ -274,6 +302,25 @@ def loss_plot(groups: Sequence[tuple[str, Sequence[Run], str, bool]], height: in
         x_label="step",
         y_label="log₁₀ of the loss",
     )
+
+
+def batch_table(b: BatchGradient) -> Table:
+    """One weight's gradient for each example alone, their mean, and the batch's from one backward pass."""
+    table = Table(title=BATCH_TABLE_TITLE, title_justify="left", box=None, padding=(0, 2, 0, 0), show_edge=False)
+    table.add_column("example")
+    table.add_column("inputs")
+    table.add_column("target", justify="right")
+    table.add_column("∂L/∂v1", justify="right")
+    for k, (x, t, g) in enumerate(zip(b.inputs, b.targets, b.each)):
+        name = f"{k + 1} (the lesson's)" if k == 0 else str(k + 1)
+        table.add_row(name, ", ".join(format_number(v, 2) for v in x), format_number(t, 2), format_number(g, GRADIENT_DIGITS))
+    count = len(b.each)
+    table.add_row(Text(f"mean of the {count}", style="bold"), "", "", Text(format_number(b.mean, GRADIENT_DIGITS), style="bold"))
+    table.add_row(
+        Text(f"the batch of {count}, one backward pass", style="bold"), "", "",
+        Text(format_number(b.batch, GRADIENT_DIGITS), style="bold"),
+    )
+    return table
 
 
 def log_losses(losses: Iterable[float]) -> list[float]:
@@ -298,11 +345,7 @@ def side_by_side(left: RenderableType, right: RenderableType, width: int = 36) -
 
 def alpha(lr: float) -> str:
     """A learning rate with as few decimals as it needs: ``0.001``, ``1.5``, ``10``."""
-    for digits in range(0, 7):
-        text = format_number(lr, digits)
-        if "e" not in text and math.isclose(float(text.replace("\u2212", "-")), lr, rel_tol=1e-9, abs_tol=0.0):
-            return text
-    return format_number(lr, 4)
+    return format_setting(lr)
 
 
 def loss_text(v: float) -> str:
@@ -316,8 +359,9 @@ def outcome(r: Run) -> str:
 
 
 def percent(fraction: float) -> str:
-    """A fraction as a whole percentage: ``10%``."""
-    return format_number(100 * fraction, 0) + "%"
+    """A fraction as a percentage, whole from 1 % up (``10%``), else with one decimal (``0.4%``): never ``0%`` unless it is 0."""
+    p = 100 * fraction
+    return format_number(p, 0 if abs(p) >= 1 else 1) + "%"
 
 
 def story(r: Run) -> str:
@@ -334,6 +378,9 @@ def story(r: Run) -> str:
     if r.label == "converging":
         hit = r.first_at_or_below(0.01)
         when = f"; under 1% of the start from step {hit}" if hit is not None else ""
+        if r.final == 0:  # the prediction hit the target in every digit the computer keeps
+            zero = len(r.losses) - next(i for i, v in enumerate(reversed(r.losses)) if v != 0) + 1
+            return f"{start} → exactly 0 from step {zero} on{when}."
         return f"{start} → {loss_text(r.final)} at step {r.steps}{when}."
     return f"{start} → {loss_text(r.final)} at step {r.steps}; {percent(r.final / r.first)} of the loss is left."
 
