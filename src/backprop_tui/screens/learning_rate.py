@@ -4,7 +4,9 @@ The runs come from :func:`backprop_tui.models.sweep.lesson_runs` (the lesson
 network on its one example, every run from the same weights), computed the
 first time a step needs them and kept for the rest of the session. Each
 run's label is the engine's verdict on its loss curve, never a guess from α;
-the screen only chooses which runs to show and draws log₁₀ of their losses.
+the screen only chooses which runs to show and draws log₁₀ of their losses,
+each label (or run) with its own line pattern so that the plots read without
+colour. The batch step's numbers come from :func:`backprop_tui.models.sweep.lesson_batch`.
 """
 
 from __future__ import annotations
@@ -65,7 +67,8 @@ def lesson_runs() -> LessonRuns:
 
 
 class LearningRateScreen(SectionScreen):
-    """What α does, a sweep of α with each run labelled, a step per label, then SGD against Adam."""
+    """What α does, one example or many (a batch's gradient, SGD), a sweep of α with each run labelled,
+    a step per label, then SGD against Adam."""
 
     SECTION_ID = "learning-rate"
     STEPS = (
