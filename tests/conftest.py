@@ -22,7 +22,8 @@ def _private_home(tmp_path, monkeypatch):
 @pytest.fixture(autouse=True)
 def _default_database(monkeypatch):
     """No test reads the developer's own BACKPROP_TUI_DATABASE: progress goes to the private home unless a test says."""
-    monkeypatch.delenv("BACKPROP_TUI_DATABASE", raising=False)
+    monkeypatch.setenv("BACKPROP_TUI_DATABASE", "")  # recorded, so whatever a test sets is undone after it
+    monkeypatch.delenv("BACKPROP_TUI_DATABASE")
 
 
 # -- PostgreSQL: one throwaway cluster per test session (per xdist worker), an empty schema per test ----------

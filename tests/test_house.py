@@ -72,6 +72,11 @@ HYGIENE: list[tuple[str, set[str]]] = [
      "backprop_tui.renderables.playground, backprop_tui.renderables.run_board, "
      "backprop_tui.renderables.backward_steps, backprop_tui.renderables.matrices", {"numpy", "textual"}),
     ("backprop_tui.progress.store", {"numpy", "textual"}),
+    # PostgreSQL is loaded only for a postgresql:// database: the lesson on SQLite never pays for psycopg.
+    ("import backprop_tui.app, backprop_tui.cli, pathlib, tempfile; from backprop_tui.progress.store import open_store; "
+     "d = tempfile.TemporaryDirectory(); s, n = open_store(pathlib.Path(d.name) / 'p.sqlite3'); "
+     "assert n is None and not s.in_memory; s.set_position('ada', 'intro', 1); s.learners(); s.close()",
+     {"psycopg", "psycopg_binary"}),
     ("backprop_tui.lesson.quiz", {"numpy", "textual"}),
 ]
 

@@ -1,4 +1,4 @@
-"""``backprop-tui class``: the teacher's live view of every student in the data directory (DESIGN §5).
+"""``backprop-tui class``: the teacher's live view of every student in the progress database (DESIGN §5).
 
 ``--csv`` prints the students' table and exits without importing Textual. The
 live view reads the same database the classroom server writes: SQLite in WAL
@@ -16,8 +16,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from backprop_tui.models.classroom import ClassSnapshot, csv_text
+from backprop_tui.progress.backends import scrub
 from backprop_tui.progress.queries import ProgressStore, reason
-from backprop_tui.progress.store import DB_NAME, data_dir
+from backprop_tui.progress.store import database, describe
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -29,32 +30,43 @@ def utc_now() -> datetime:
 
 
 class ClassReader:
-    """Reads the class from the database at ``path``, opening it only once it exists.
+    """Reads the class from the database at ``path`` (an SQLite file, opened only once it exists, or a
+    ``postgresql://`` URL).
 
     Unlike the lesson's :func:`~backprop_tui.progress.store.open_store`, it never
     moves a damaged file aside nor starts a fresh one: the file is the server's.
     Call it for a :class:`ClassSnapshot`; :meth:`close` when done.
     """
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path | str) -> None:
         self.path = path
+        self.where = describe(path)
+        """The database, to show (a URL without its password)."""
         self._store: ProgressStore | None = None
 
+    def exists(self) -> bool:
+        """Whether there is a database to read: the SQLite file is there (a URL always is)."""
+        return not isinstance(self.path, Path) or self.path.exists()
+
     def __call__(self) -> ClassSnapshot:
-        """The class as it is now (with a notice, and no one in it, if the file can't be read)."""
+        """The class as it is now (with a notice, and no one in it, if the database can't be read)."""
         if self._store is None:
-            if not self.path.is_file():
+            if isinstance(self.path, Path) and not self.path.is_file():
                 return ClassSnapshot(notice=f"No progress yet in {self.path.parent}: nobody has started the lesson.")
             try:
                 self._store = ProgressStore(self.path)
-            except Exception as error:  # damaged, foreign, unreadable: say so and try again later
-                return ClassSnapshot(notice=f"Can't read {self.path} ({reason(error)}).")
+            except Exception as error:  # damaged, foreign, unreadable, unreachable: say so and try again later
+                return ClassSnapshot(notice=f"Can't read {self.where} ({self._reason(reason(error))}).")
         store = self._store
         store.last_error = None
         rows = tuple(store.learners())
         tallies = store.question_tallies()
-        notice = None if store.last_error is None else f"Can't read {self.path} ({store.last_error})."
+        notice = None if store.last_error is None else f"Can't read {self.where} ({self._reason(store.last_error)})."
         return ClassSnapshot(rows, tallies, notice)
+
+    def _reason(self, text: str) -> str:
+        """``text`` without the URL's password, if it quoted it."""
+        return scrub(text, self.path) if isinstance(self.path, str) else text
 
     def close(self) -> None:
         """Close the database, if it was opened."""
@@ -99,14 +111,20 @@ NO_TERMINAL = (
 
 
 def run_class(args: argparse.Namespace) -> int:
-    """``backprop-tui class [--csv]``: the live view, or the CSV on stdout (exit 1 if the file can't be read)."""
-    reader = ClassReader(data_dir() / DB_NAME)
+    """``backprop-tui class [--csv] [--database URL]``: the live view, or the CSV on stdout (exit 1 if the
+    database can't be read)."""
+    try:
+        target = database(getattr(args, "database", None))
+    except ValueError as error:
+        print(f"backprop-tui: class: BACKPROP_TUI_DATABASE {error}", file=sys.stderr)
+        return 2
+    reader = ClassReader(target)
     try:
         if args.csv:
             snapshot = reader()
             sys.stdout.write(csv_text(snapshot.rows))
             sys.stdout.flush()
-            if snapshot.notice is not None and reader.path.exists():
+            if snapshot.notice is not None and reader.exists():
                 print(f"backprop-tui: {snapshot.notice}", file=sys.stderr)
                 return 1
             return 0

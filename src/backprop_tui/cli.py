@@ -90,6 +90,24 @@ def _playground_code(text: str) -> str:
 playground_code = argument(_playground_code)
 
 
+def _database(text: str) -> object:
+    """A progress database: a ``postgresql://`` URL, or an SQLite file's path."""
+    from backprop_tui.progress.backends import parse_target
+
+    return parse_target(text)
+
+
+database = argument(_database)
+DATABASE_HELP = (
+    "keep progress in this database: postgresql://USER:PASSWORD@HOST:PORT/DBNAME, or an SQLite file "
+    "(default: $BACKPROP_TUI_DATABASE, else progress.sqlite3 in the data directory)"
+)
+
+
+def _add_database(parser: argparse.ArgumentParser, default: object = None) -> None:
+    parser.add_argument("--database", type=database, default=default, metavar="URL", help=DATABASE_HELP)
+
+
 # -- the parser -------------------------------------------------------------------
 
 _VALUE_OPTIONS = {"--layers", "--input", "--target", "--lr", "--clip", "--l2", "--seed", "--steps"}
@@ -146,6 +164,7 @@ def build_parser(commands: bool = True) -> ArgumentParser:
         metavar="CODE",
         help="open the playground (section 7) with the set-up of this share code",
     )
+    _add_database(parser)
     if not commands:
         return parser
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -216,6 +235,7 @@ def _add_classroom(sub: argparse._SubParsersAction[ArgumentParser]) -> None:
     add("--idle-timeout", type=argument(parsing.idle_seconds), default=1800, metavar="SECONDS",
         help="close a session after this long without a key press, with a warning first (default: 1800)")
     add("--host-key", metavar="FILE", help="the server's Ed25519 host key (default: made once in the data directory)")
+    _add_database(serve, argparse.SUPPRESS)
     serve.set_defaults(handler=_run("backprop_tui.server.main", "serve"), parser=serve)
 
     class_ = sub.add_parser(
@@ -224,6 +244,7 @@ def _add_classroom(sub: argparse._SubParsersAction[ArgumentParser]) -> None:
         description="A live table of every student: where they are, how their quick checks went, raised hands.",
     )
     class_.add_argument("--csv", action="store_true", help="print the students' table as CSV (one row per student) and exit")
+    _add_database(class_, argparse.SUPPRESS)
     class_.set_defaults(handler=_run("backprop_tui.class_app", "run_class"), parser=class_)
 
     verify = sub.add_parser(
@@ -244,6 +265,7 @@ def _add_classroom(sub: argparse._SubParsersAction[ArgumentParser]) -> None:
     )
     reset.add_argument("--name", type=learner_name, metavar="NAME", help="the learner (default: your login name)")
     reset.add_argument("--yes", action="store_true", help="don't ask first")
+    _add_database(reset, argparse.SUPPRESS)
     reset.set_defaults(handler=_run("backprop_tui.progress.reset", "reset_command"), parser=reset)
 
 
@@ -331,6 +353,12 @@ def run_app(args: argparse.Namespace) -> int:
         return 2
     from backprop_tui.app import BackpropApp
 
+    if args.database is not None:  # the app opens the store named here (progress.store.open_store reads it)
+        import os
+
+        from backprop_tui.progress.backends import DATABASE_ENV
+
+        os.environ[DATABASE_ENV] = str(args.database)
     section = args.section
     if args.playground is not None:
         if section not in (None, "playground"):
@@ -340,7 +368,7 @@ def run_app(args: argparse.Namespace) -> int:
     return 0
 
 
-_LESSON_OPTIONS = ("--section", "--name", "--playground")
+_LESSON_OPTIONS = ("--section", "--name", "--playground", "--database")
 
 
 def _lesson_only(argv: Sequence[str]) -> bool:

@@ -11,9 +11,10 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from backprop_tui.progress.backends import scrub
 from backprop_tui.progress.identity import login_name
 from backprop_tui.progress.queries import ProgressStore, reason
-from backprop_tui.progress.store import DB_NAME, data_dir
+from backprop_tui.progress.store import database, describe
 
 PROG = "backprop-tui"
 
@@ -51,15 +52,19 @@ def what_is_kept(store: ProgressStore, learner: str) -> list[str]:
     return items
 
 
-def reset_learner(path: Path, learner: str) -> tuple[int, str]:
-    """Clear ``learner``'s progress in the database at ``path``: (exit status, what to say)."""
+def reset_learner(path: Path | str, learner: str) -> tuple[int, str]:
+    """Clear ``learner``'s progress in the database at ``path`` (an SQLite file or a ``postgresql://`` URL):
+    (exit status, what to say)."""
     who = _printable(learner)
-    if not path.is_file():
+    if isinstance(path, Path) and not path.is_file():
         return 0, f"Nothing to clear: no progress is kept in {path.parent}."
+    where = str(path.parent) if isinstance(path, Path) else describe(path)
+    secret = str(path)
     try:
         store = ProgressStore(path)
-    except Exception as error:  # damaged, foreign, unreadable: leave it exactly as it is
-        return 1, f"{PROG}: reset: can't open {path} ({reason(error)}); nothing was cleared."
+    except Exception as error:  # damaged, foreign, unreadable, unreachable: leave it exactly as it is
+        why = scrub(reason(error), secret)
+        return 1, f"{PROG}: reset: can't open {describe(path)} ({why}); nothing was cleared."
     with store:
         items = what_is_kept(store, learner)
         certificate = store.certificate(learner)
@@ -67,8 +72,9 @@ def reset_learner(path: Path, learner: str) -> tuple[int, str]:
         cleared = store.reset(learner)
         if not cleared:
             if store.last_error is not None:
-                return 1, f"{PROG}: reset: can't clear {who}'s progress ({store.last_error}); nothing was cleared."
-            return 0, f"Nothing to clear: no progress of {who} is kept in {path.parent}."
+                why = scrub(store.last_error, secret)
+                return 1, f"{PROG}: reset: can't clear {who}'s progress ({why}); nothing was cleared."
+            return 0, f"Nothing to clear: no progress of {who} is kept in {where}."
     lines = [f"Cleared {who}'s progress: {', '.join(items) if items else 'their record'}."]
     if certificate is not None:
         lines.append(f"The certificate's files are kept ({certificate.txt_path}, {certificate.svg_path}).")
@@ -87,10 +93,14 @@ def confirm(question: str, ask: Callable[[str], str] = input) -> bool:
 
 
 def reset_command(args: argparse.Namespace) -> int:
-    """``backprop-tui reset [--name NAME] [--yes]``: exit 0 when done (or nothing to do), 1 when not."""
+    """``backprop-tui reset [--name NAME] [--yes] [--database URL]``: exit 0 when done (or nothing to do), 1 when not."""
     learner = args.name or login_name()
     who = _printable(learner)
-    path = data_dir() / DB_NAME
+    try:
+        path = database(getattr(args, "database", None))
+    except ValueError as error:
+        print(f"{PROG}: reset: BACKPROP_TUI_DATABASE {error}; nothing was cleared.", file=sys.stderr)
+        return 1
     if not args.yes:
         if sys.stdin is None or not sys.stdin.isatty():
             print(f"{PROG}: reset: not clearing {who}'s progress without asking; add --yes to clear it.", file=sys.stderr)

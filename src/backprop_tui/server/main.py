@@ -1,8 +1,9 @@
 """``backprop-tui serve``: check the teacher's choices, then serve lessons until SIGTERM or ctrl+c.
 
 A mistake the teacher can make (no sign-in method, an unreadable file, a port in use, a bad host
-key) is one line on stderr and exit status 2. The log is one line per connect, disconnect and
-refusal, with a UTC timestamp, on stderr; it never holds a password.
+key, a PostgreSQL database that can't be reached) is one line on stderr and exit status 2. The log
+is one line per connect, disconnect and refusal, with a UTC timestamp, on stderr; it never holds a
+password.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from typing import Any
 import asyncssh
 
 from backprop_tui.progress import keys
+from backprop_tui.progress.backends import DATABASE_ENV, configured, is_postgres_url, redact, scrub
 from backprop_tui.progress.store import DB_NAME, data_dir
 from backprop_tui.server import terminal
 from backprop_tui.server.lessons import Lessons
@@ -116,6 +118,31 @@ def _private_data_dir() -> Path:
     return home
 
 
+def _database(option: Path | str | None) -> Path | str | None:
+    """The progress database asked for (``None``: the SQLite file in the data directory), checked now
+    when it is PostgreSQL: raises :class:`ServeError`, one line naming the database, never its password.
+    An SQLite file is opened by the first session, as it always was."""
+    try:
+        target = configured(option)
+    except ValueError as e:
+        raise ServeError(f"{DATABASE_ENV}: {e}") from None
+    if not (isinstance(target, str) and is_postgres_url(target)):
+        return target
+    from backprop_tui.progress.queries import ProgressStore, reason
+
+    try:
+        store = ProgressStore(target)
+    except Exception as e:  # unreachable, refused, a newer schema, psycopg missing…
+        raise ServeError(f"the progress database {redact(target)} can't be used ({scrub(reason(e), target)})") from None
+    try:
+        if not store.writable():
+            why = scrub(store.last_error or "refused", target)
+            raise ServeError(f"the progress database {redact(target)} can't be written ({why})")
+    finally:
+        store.close()
+    return target
+
+
 def _host_key(option: str | None, home: Path) -> tuple[Path, asyncssh.SSHKey, str]:
     path = Path(option) if option is not None else home / keys.KEY_NAME
     if option is not None and not path.is_file():
@@ -208,6 +235,7 @@ def serve(args: argparse.Namespace) -> int:
     os.umask(0o077)
     try:
         settings = settings_from(args)
+        progress = _database(getattr(args, "database", None))
         home = _private_data_dir()
         key_path, host_key, fingerprint = _host_key(args.host_key, home)
         sock = _listen(args.host, args.port)
@@ -219,6 +247,11 @@ def serve(args: argparse.Namespace) -> int:
     os.environ[keys.HOST_KEY_ENV] = str(key_path)  # lessons sign certificates with the host key in use
     print(f"{PROG}: host key fingerprint {fingerprint}", flush=True)
     print(f"{PROG}: data in {home}", flush=True)
+    if progress is not None:
+        shown = redact(progress) if isinstance(progress, str) and is_postgres_url(progress) else str(progress)
+        print(f"{PROG}: progress in {shown}", flush=True)
+        # Every lesson (the spawner's children inherit it) and the server's own store use this database.
+        os.environ[DATABASE_ENV] = str(progress)
     lessons = Lessons.start()
     try:
         asyncio.run(_serve(settings, sock, host_key, lessons))
