@@ -343,3 +343,17 @@ async def test_serve_keeps_every_students_progress_in_postgres(pg_url, tmp_path)
     finally:
         assert server.stop() == 0
     assert not (tmp_path / "home" / "progress.sqlite3").exists()
+
+
+def test_database_may_name_an_sqlite_file_elsewhere(tmp_path):
+    elsewhere = tmp_path / "shared" / "class.sqlite3"
+    with open_store(elsewhere)[0] as store:
+        store.set_position("ada", "forward", 0)
+    shown = command("class", "--csv", home=tmp_path / "home", env={DATABASE_ENV: str(elsewhere)})
+    assert shown.returncode == 0, shown.stderr
+    assert [line.split(",")[0] for line in shown.stdout.splitlines()[1:]] == ["ada"]
+    cleared = command("reset", "--name", "ada", "--yes", "--database", str(elsewhere), home=tmp_path / "home")
+    assert cleared.stdout == "Cleared ada's progress: place (forward, step 1).\n", cleared.stderr
+    with ProgressStore(elsewhere) as store:
+        assert store.learners() == []
+    assert not (tmp_path / "home" / "progress.sqlite3").exists()

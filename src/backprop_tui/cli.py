@@ -99,7 +99,8 @@ def _database(text: str) -> object:
 
 database = argument(_database)
 DATABASE_HELP = (
-    "keep progress in this database: postgresql://USER:PASSWORD@HOST:PORT/DBNAME, or an SQLite file "
+    "keep progress in this database: postgresql://USER@HOST:PORT/DBNAME (its password in ~/.pgpass or "
+    "$PGPASSWORD: a command line is visible to every user of the machine), or an SQLite file "
     "(default: $BACKPROP_TUI_DATABASE, else progress.sqlite3 in the data directory)"
 )
 
