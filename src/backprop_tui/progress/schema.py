@@ -12,10 +12,10 @@ applied at start to an SQLite file here and to a PostgreSQL database by
 :mod:`~backprop_tui.progress.postgres` (which keeps its version in a table of its
 own). In SQLite the version lives in ``PRAGMA user_version``. Each version's
 migration only ever creates what is missing (``CREATE TABLE IF NOT EXISTS``), so
-running one twice is harmless: an older copy of the app (before version 3) that
-wrote its own, lower version number into a newer file costs nothing when a newer
-copy opens it again. A database of a newer version than this code knows is
-refused (:class:`SchemaTooNewError`) and left exactly as it is.
+running one twice is harmless: an older copy of the app that wrote its own, lower
+version number into a newer file (as version 1's writability check did) costs
+nothing when a newer copy opens it again. A database of a newer version than this
+code knows is refused (:class:`SchemaTooNewError`) and left exactly as it is.
 """
 
 from __future__ import annotations
@@ -33,7 +33,8 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 
 MIGRATIONS: tuple[tuple[str, ...], ...] = (
     # 0 → 1: the first schema. Append one tuple per future version; never edit old ones,
-    # and keep each one safe to run twice.
+    # keep each one safe to run twice, and write SQL that SQLite and PostgreSQL both run
+    # (PostgreSQL reads REAL as DOUBLE PRECISION: see progress/postgres.py).
     (
         """CREATE TABLE IF NOT EXISTS learners (
             name TEXT PRIMARY KEY,
