@@ -361,7 +361,7 @@ async def test_finite_differences_are_explained_where_fd_first_appears():
                 break
         assert first == "v1"
         text = shown(app).replace("\n", " ")
-        assert "finite differences" in text and "h = 1e-06" in text and "(L₊ − L₋)/2h" in text
+        assert "finite differences" in text and "h = 0.000001" in text and "(L₊ − L₋)/2h" in text
         assert engine_gradients()["v1"] < 0 and "praised: ∂L/∂v1 < 0" in text and "so descent raises v1" in text
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
-from backprop_tui.renderables.numbers import MINUS, format_number
+from backprop_tui.renderables.numbers import MINUS, format_number, format_setting
 
 if TYPE_CHECKING:
     from backprop_tui.models.lesson import LessonRun, Nudge
@@ -57,7 +57,8 @@ def train_caption(run: LessonRun, blowup: float) -> str:
         exactly = " exactly" if last == 0 else ""  # ŷ equals the target to the last bit a float keeps
         facts = f"After {steps}: loss {f(last)}{exactly} (it started at {f(first)})."
     elif math.isfinite(last):
-        facts = f"After {steps} the loss was {f(last)}, over {blowup:g} times its start of {f(first)}: the run was stopped."
+        times = "a million" if blowup == 1e6 else format_setting(blowup)
+        facts = f"After {steps} the loss was {f(last)}, over {times} times its start of {f(first)}: the run was stopped."
     else:
         facts = f"After {steps} the loss was no longer a finite number (the numbers ran away): the run was stopped."
     return f"{HEADINGS[run.label]}. {facts} {TRAIN_ADVICE[run.label]}"
@@ -83,7 +84,7 @@ def blame_note(name: str, gradient: float) -> str:
 def fd_note(name: str, h: float) -> str:
     """The brute-force check explained where its first ``FD`` value appears (on ``name``'s bar)."""
     return (
-        f"FD (finite differences), by brute force: run forward with {name} + h and {name} − h (h = {h:g}), "
+        f"FD (finite differences), by brute force: run forward with {name} + h and {name} − h (h = {format_setting(h)}), "
         "then (L₊ − L₋)/2h. It agrees; backprop gets all nine gradients from one backward pass."
     )
 
@@ -104,7 +105,7 @@ def nudge_lines(n: Nudge) -> tuple[str, str]:
     losses and the gradient are shown to 7 decimals, so this moves ΔL by at most 1 in the last).
     """
     f = format_number
-    dw = f"{'+' if n.delta > 0 else MINUS}{abs(n.delta):g}"
+    dw = f"{'+' if n.delta > 0 else MINUS}{format_setting(abs(n.delta))}"
     before, after, gradient = f(n.loss_before, 7), f(n.loss_after, 7), f(n.gradient, 7)
     change = f(_number(after) - _number(before), 7)
     predicted = f(_number(gradient) * n.delta, 7)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, NamedTuple
 
-from backprop_tui.renderables.numbers import format_number
+from backprop_tui.renderables.numbers import format_number, format_setting
 
 if TYPE_CHECKING:
     from backprop_tui.models.exercises import Exercises
@@ -90,7 +90,7 @@ def known(exercise_id: str, ex: Exercises) -> list[tuple[str, str]]:
         "v2": format_number(w.params["v2"]),
         "∂L/∂a[h1]": format_number(w.dL_da1[0]),
         "∂L/∂v1": format_number(w.grads["v1"]),
-        "α": f"{ex.alpha:g}",
+        "α": format_setting(ex.alpha),
     }
     mine = [("x1", format_number(w.x[0], 2)), ("x2", format_number(w.x[1], 2)), ("target", format_number(w.target, 2))]
     return mine + [(name, values[name]) for name in KNOWN[exercise_id]]
@@ -152,7 +152,7 @@ def hint(exercise_id: str, kind: str | None, ex: Exercises) -> str:
         },
         "backward-update": {
             "sign": "That step goes uphill: gradient descent subtracts, new = old − α × ∂L/∂v1.",
-            "no-alpha": f"You took the whole gradient as the step: multiply it by α = {ex.alpha:g} first.",
+            "no-alpha": f"You took the whole gradient as the step: multiply it by α = {format_setting(ex.alpha)} first.",
             "divided": "α multiplies the gradient; it does not divide it.",
             "change": f"That is the change, −α × ∂L/∂v1. Add it to the old v1 = {f(v1)}.",
             "step": "That is α × ∂L/∂v1. The new v1 is the old one minus it.",

@@ -40,8 +40,8 @@ We have weights W, an input X, a target Y and a loss L that measures the gap \
 between the network's output and Y.
 
 The gradient tells us which way is uphill for the loss. Stepping the other \
-way, a little at a time, lowers it. α (the learning rate) sets the size of \
-each step.
+way, a little at a time, lowers it: repeating that step is gradient descent. \
+α (the learning rate) sets the size of each step.
 
 The loss depends on every weight at once, so its slope for one weight is \
 written with ∂ (a "partial" derivative): ∂L/∂W is how L changes when only W \

@@ -20,7 +20,7 @@ from backprop_tui.engine.presets import LESSON_PARAMS as PARAMS
 from backprop_tui.lesson import exercises as words
 from backprop_tui.lesson.backward import BLAME, DIRECTION, LEGEND, NUDGE_KEYS, blame_note, fd_note, nudge_lines
 from backprop_tui.renderables.lesson_network import weight_bar
-from backprop_tui.renderables.numbers import MINUS, format_number
+from backprop_tui.renderables.numbers import MINUS, format_number, format_setting
 
 if TYPE_CHECKING:
     from backprop_tui.models.exercises import Exercises
@@ -130,7 +130,7 @@ def update_table(walk: Walk, u: Update) -> Group:
     table.add_row("new", *(f(u.new[n]) for n in PARAMS))
     change = "lower" if u.loss_after < u.loss_before else "higher"
     loss = Text.assemble(
-        ("α = ", "bold"), (f"{u.alpha:g}", "bold reverse"), ("   (+/- to change)", "dim"), "\n",
+        ("α = ", "bold"), (format_setting(u.alpha), "bold reverse"), ("   (+/- to change)", "dim"), "\n",
         "Run forward again with the new weights: loss ", (f(u.loss_before), "bold"), " → ",
         (f(u.loss_after), "bold reverse"), f"  ({change}).",
     )

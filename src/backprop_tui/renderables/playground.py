@@ -18,6 +18,7 @@ from typing import Any
 from rich.text import Text
 
 from backprop_tui.engine.names import WARNING_LOW, health_class
+from backprop_tui.renderables.numbers import format_setting
 from backprop_tui.renderables.palette import style
 
 SPARKS = "▁▂▃▄▅▆▇█"
@@ -39,7 +40,8 @@ GAP = 2
 def legend(levels: tuple[float, float]) -> str:
     """What each glyph stands for at these levels: ``╋ ≥1  ┼ +  · <0.1  ─ −  ━ ≤−1``."""
     low, high = levels
-    return f"╋ ≥{high:g}  ┼ +  · <{low:g}  ─ −  ━ ≤−{high:g}"
+    hi, lo = format_setting(high), format_setting(low)
+    return f"╋ ≥{hi}  ┼ +  · <{lo}  ─ −  ━ ≤−{hi}"
 
 
 LEGEND = {"weights": legend(WEIGHT_LEVELS), "gradients": legend(GRADIENT_LEVELS)}

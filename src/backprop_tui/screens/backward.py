@@ -37,6 +37,7 @@ from backprop_tui.lesson.backward import (
 from backprop_tui.renderables.backward_steps import all_bars, exercise_prompt, factor_work, gradient_bar, update_table
 from backprop_tui.renderables.lesson_network import network_diagram, param_table
 from backprop_tui.renderables.matrices import backward_matrices
+from backprop_tui.renderables.numbers import format_setting
 from backprop_tui.renderables.palette import style
 from backprop_tui.screens.base import SectionScreen, step
 from backprop_tui.widgets.loss_chart import LossChart
@@ -403,7 +404,7 @@ class BackwardScreen(SectionScreen):
     def show_training(self) -> None:
         """The loss over the steps trained so far, and what the run did."""
         chart = self.query_one(LossChart)
-        chart.heading = Text.assemble(("α = ", "bold"), (f"{self.alpha:g}", "bold reverse"), (TRAIN_KEYS, "dim"))
+        chart.heading = Text.assemble(("α = ", "bold"), (format_setting(self.alpha), "bold reverse"), (TRAIN_KEYS, "dim"))
         chart.hint = TRAIN_HINT
         run = self.run
         chart.losses = run.losses if run is not None else ()
