@@ -241,7 +241,7 @@ def _add_classroom(sub: argparse._SubParsersAction[ArgumentParser]) -> None:
 
     class_ = sub.add_parser(
         "class",
-        help="the teacher's live view of every student in the data directory",
+        help="the teacher's live view of every student in the progress database",
         description="A live table of every student: where they are, how their quick checks went, raised hands.",
     )
     class_.add_argument("--csv", action="store_true", help="print the students' table as CSV (one row per student) and exit")

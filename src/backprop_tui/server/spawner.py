@@ -52,11 +52,18 @@ def preload() -> None:
     import backprop_tui.server.driver  # noqa: F401
     from backprop_tui.app import _import_engine
     from backprop_tui.lesson.sections import SECTION_IDS
+    from backprop_tui.progress.backends import configured
     from backprop_tui.screens import screen_class
 
     _import_engine()
     for section in SECTION_IDS:
         screen_class(section)
+    try:
+        shared = configured()
+    except ValueError:  # serve has refused such a setting before it gets here
+        shared = None
+    if isinstance(shared, str):  # progress in PostgreSQL: every lesson would import psycopg on its own
+        import backprop_tui.progress.postgres  # noqa: F401
 
 
 def _set_size(fd: int, cols: int, rows: int) -> None:
