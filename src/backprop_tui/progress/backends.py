@@ -142,23 +142,6 @@ class SQLiteDatabase(Database):
             self.conn.close()
 
 
-def open_database(target: Path | str | None) -> Database:
-    """A connection to the progress database ``target``: a PostgreSQL URL, an SQLite file, or ``None`` (memory).
-
-    Raises:
-        schema.SchemaTooNewError: the database was made by a newer copy of the app.
-        schema.StoreDamagedError, sqlite3.DatabaseError: an SQLite file that is not a usable progress database.
-        sqlite3.OperationalError: it cannot be opened or written.
-        psycopg.Error: PostgreSQL can't be reached, or refused (see :mod:`~backprop_tui.progress.postgres`).
-    """
-    if is_postgres_url(target):
-        from backprop_tui.progress import postgres  # loads psycopg: only when a URL asks for it
-
-        assert isinstance(target, str)
-        return postgres.PostgresDatabase(target)
-    return SQLiteDatabase(None if target is None else Path(target))
-
-
 def configured(option: Path | str | None = None) -> Path | str | None:
     """The database asked for: ``option``, else ``$BACKPROP_TUI_DATABASE`` (``None``: the default file).
 

@@ -24,7 +24,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
 
-from backprop_tui.progress.backends import Database, is_postgres_url, open_database, redact
+from backprop_tui.progress.backends import Database, SQLiteDatabase, is_postgres_url, redact
 from backprop_tui.progress.class_queries import TOUCH_LEARNER, ClassQueries
 from backprop_tui.progress.records import Answer, CertificateRecord, now_iso
 
@@ -63,6 +63,23 @@ def reason(error: BaseException) -> str:
     text = (error.strerror if isinstance(error, OSError) and error.strerror else None) or str(error)
     first = next((line for line in text.splitlines() if line.strip()), "")
     return " ".join(first.split()) or type(error).__name__
+
+
+def open_database(target: Path | str | None) -> Database:
+    """A connection to the progress database ``target``: a PostgreSQL URL, an SQLite file, or ``None`` (memory).
+
+    Raises:
+        schema.SchemaTooNewError: the database was made by a newer copy of the app.
+        schema.StoreDamagedError, sqlite3.DatabaseError: an SQLite file that is not a usable progress database.
+        sqlite3.OperationalError: it cannot be opened or written.
+        psycopg.Error: PostgreSQL can't be reached, or refused (see :mod:`~backprop_tui.progress.postgres`).
+    """
+    if is_postgres_url(target):
+        from backprop_tui.progress import postgres  # loads psycopg: only when a URL asks for it
+
+        assert isinstance(target, str)
+        return postgres.PostgresDatabase(target)
+    return SQLiteDatabase(None if target is None else Path(target))
 
 
 class ProgressStore(ClassQueries):
