@@ -22,7 +22,7 @@ numpy arrays).
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -32,6 +32,7 @@ from rich.segment import Segment
 from rich.style import StyleType
 from rich.text import Text
 
+from backprop_tui.renderables.braille import DOT_BITS, bresenham, clip, scale, span
 from backprop_tui.renderables.numbers import format_number
 from backprop_tui.renderables.palette import style
 
@@ -40,10 +41,6 @@ PALETTE = tuple(style(f"pick{k}") for k in range(1, 5))
 MARK_GLYPH = "●"
 AXIS_STYLE = "dim"
 MIN_WIDTH = 20
-# Bit of each dot in a braille cell, indexed [row][column] (Unicode braille patterns, U+2800).
-DOT_BITS = ((0x01, 0x08), (0x02, 0x10), (0x04, 0x20), (0x40, 0x80))
-# Far off-screen points are pulled in to this many dots before clipping (keeps arithmetic finite).
-FAR = 1e12
 
 Range = tuple[float, float]
 
@@ -167,11 +164,6 @@ def _points(series: Series) -> list[tuple[float, float] | None]:
     return out
 
 
-def _span(lo: float, hi: float) -> float:
-    """Half of ``hi − lo``, which never overflows."""
-    return hi * 0.5 - lo * 0.5
-
-
 def _auto_range(values: Iterable[float], given: Range | None, pad: float = 0.05) -> Range:
     """``given`` if usable, else the finite values' range, padded by ``pad`` of it each side.
 
@@ -179,61 +171,18 @@ def _auto_range(values: Iterable[float], given: Range | None, pad: float = 0.05)
     """
     if given is not None:
         lo, hi = float(given[0]), float(given[1])
-        if math.isfinite(lo) and math.isfinite(hi) and _span(min(lo, hi), max(lo, hi)) > 0:
+        if math.isfinite(lo) and math.isfinite(hi) and span(min(lo, hi), max(lo, hi)) > 0:
             return (min(lo, hi), max(lo, hi))
     finite = [v for v in values if math.isfinite(v)]
     if not finite:
         return (0.0, 1.0)
     lo, hi = min(finite), max(finite)
-    margin = _span(lo, hi) * 2 * pad if _span(lo, hi) > 0 else (abs(lo) * 0.1 or 1.0)
+    margin = span(lo, hi) * 2 * pad if span(lo, hi) > 0 else (abs(lo) * 0.1 or 1.0)
     plo, phi = lo - margin, hi + margin
     lo, hi = (plo if math.isfinite(plo) else lo), (phi if math.isfinite(phi) else hi)
-    if not _span(lo, hi) > 0:  # tiny spans that halve to zero
+    if not span(lo, hi) > 0:  # tiny spans that halve to zero
         lo, hi = lo - 1.0, hi + 1.0
     return (lo, hi)
-
-
-def _scale(v: float, lo: float, hi: float, dots: int) -> float:
-    """``v`` as a dot coordinate, ``lo`` → 0 and ``hi`` → dots − 1 (far values pulled in to ±FAR)."""
-    t = (v * 0.5 - lo * 0.5) / _span(lo, hi) * (dots - 1)
-    return max(-FAR, min(FAR, t)) if math.isfinite(t) else math.copysign(FAR, t)
-
-
-def _clip(x0: float, y0: float, x1: float, y1: float, w: float, h: float) -> tuple[float, ...] | None:
-    """The segment clipped to [0, w] × [0, h] (Liang–Barsky), or ``None`` if it misses."""
-    dx, dy = x1 - x0, y1 - y0
-    t0, t1 = 0.0, 1.0
-    for p, q in ((-dx, x0), (dx, w - x0), (-dy, y0), (dy, h - y0)):
-        if p == 0:
-            if q < 0:
-                return None
-            continue
-        r = q / p
-        if p < 0:
-            t0 = max(t0, r)
-        else:
-            t1 = min(t1, r)
-        if t0 > t1:
-            return None
-    return (x0 + t0 * dx, y0 + t0 * dy, x0 + t1 * dx, y0 + t1 * dy)
-
-
-def _bresenham(x0: int, y0: int, x1: int, y1: int) -> Iterator[tuple[int, int]]:
-    """The dots of the line from (x0, y0) to (x1, y1), both ends included."""
-    dx, dy = abs(x1 - x0), -abs(y1 - y0)
-    sx, sy = (1 if x0 < x1 else -1), (1 if y0 < y1 else -1)
-    err = dx + dy
-    while True:
-        yield x0, y0
-        if x0 == x1 and y0 == y1:
-            return
-        e2 = 2 * err
-        if e2 >= dy:
-            err += dy
-            x0 += sx
-        if e2 <= dx:
-            err += dx
-            y0 += sy
 
 
 def _tick_digits(r: Range) -> int:
@@ -253,7 +202,7 @@ class _Grid:
 
     def to_dots(self, x: float, y: float) -> tuple[float, float]:
         """Data to dot coordinates (y grows downward)."""
-        return _scale(x, *self.xr, self.cols), (self.rows - 1) - _scale(y, *self.yr, self.rows)
+        return scale(x, *self.xr, self.cols), (self.rows - 1) - scale(y, *self.yr, self.rows)
 
     def dot(self, x: int, y: int, k: int) -> None:
         """Light one dot for series ``k`` (off-grid dots are ignored)."""
@@ -275,10 +224,10 @@ class _Grid:
                 if i == 0 or pts[i - 1] is None:
                     self.dot(round(a[0]), round(a[1]), k)
                 continue
-            clipped = _clip(*a, *self.to_dots(*nxt), self.cols - 1, self.rows - 1)
+            clipped = clip(*a, *self.to_dots(*nxt), self.cols - 1, self.rows - 1)
             if clipped is not None:
                 x0, y0, x1, y1 = (round(v) for v in clipped)
-                for x, y in _bresenham(x0, y0, x1, y1):
+                for x, y in bresenham(x0, y0, x1, y1):
                     lit += 1
                     if on[lit % len(on)]:
                         self.dot(x, y, k)
@@ -362,7 +311,7 @@ class LinePlot:
         # y ticks: top, bottom, and zero (on the row where y = 0 is drawn) when strictly between.
         ticks = {0: yr[1], height - 1: yr[0]}
         if yr[0] < 0 < yr[1]:
-            ticks.setdefault(round(height * 4 - 1 - _scale(0.0, *yr, height * 4)) // 4, 0.0)
+            ticks.setdefault(round(height * 4 - 1 - scale(0.0, *yr, height * 4)) // 4, 0.0)
         labels = {row: format_number(v, _tick_digits(yr)) for row, v in ticks.items()}
         gutter = min(max(len(s) for s in labels.values()), max(0, width - 5))
         plot_w = max(1, width - gutter - 1)
