@@ -71,7 +71,7 @@ HYGIENE: list[tuple[str, set[str]]] = [
     ("import backprop_tui.renderables.bars, backprop_tui.renderables.plot, backprop_tui.renderables.numbers, "
      "backprop_tui.renderables.playground, backprop_tui.renderables.run_board, "
      "backprop_tui.renderables.backward_steps, backprop_tui.renderables.matrices, "
-     "backprop_tui.renderables.braille", {"numpy", "textual"}),
+     "backprop_tui.renderables.braille, backprop_tui.renderables.sweep_plots", {"numpy", "textual"}),
     ("backprop_tui.progress.store", {"numpy", "textual"}),
     # PostgreSQL is loaded only for a postgresql:// database: the lesson on SQLite never pays for psycopg.
     ("import backprop_tui.app, backprop_tui.cli, pathlib, tempfile; from backprop_tui.progress.store import open_store; "
