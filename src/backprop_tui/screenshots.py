@@ -64,6 +64,9 @@ SHOTS: tuple[Shot, ...] = (
          ("e",) + ("tab",) * 7 + tuple("sgd") + ("tab", "5") + ("tab",) * 4 + tuple("sine") + ("enter",) + ("s",) * 6),
     Shot("26-finish", "finish", "results", done=True),
     Shot("27-help", "chain-rule", "explorer", ("question_mark",)),
+    Shot("30-backward-matrices", "backward", "matrices"),
+    Shot("31-learning-rate-batch", "learning-rate", "batch"),
+    Shot("32-health-exploding", "health", "explode"),
 )
 """Every screen worth a picture, in lesson order."""
 
