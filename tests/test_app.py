@@ -18,6 +18,7 @@ from backprop_tui.lesson.exercises import EXERCISE_IDS
 from backprop_tui.lesson.quiz import QUESTIONS, questions_for
 from backprop_tui.lesson.sections import SECTION_IDS, SECTIONS
 from backprop_tui.progress.store import ProgressStore, open_store
+from backprop_tui.screens import screen_class
 from backprop_tui.screens.help import HelpScreen
 from backprop_tui.widgets.quick_check import QuickCheck
 
@@ -128,7 +129,7 @@ async def test_help_lists_the_keys_of_the_current_screen():
             text = console.export_text()
             for words in ("→, n, N, space", "←, p, P", "x +0.1", "x −0.1", "], pgdn", "1–8", "?, f1", "ctrl+p", "q"):
                 assert words in text, words
-            assert "Previous option" not in text  # the cursor over options only works on a quick check
+            assert "Previous option" not in text  # ↑/↓ are the explorer's own here
             for widget_key in ("Focus Next", "Copy", "Scroll"):  # not the lesson's keys
                 assert widget_key not in text
             await pilot.press("escape")
@@ -161,7 +162,7 @@ async def test_help_on_a_quick_check_lists_the_option_cursor():
         await pilot.press("f1")
         rows = help_rows(app)
         assert rows["Answer"] == "a, A, b, B, c, C, d, D"
-        assert rows["Previous option"] == "↑" and rows["Next option"] == "↓"
+        assert rows["Previous option, or scroll up, or back"] == "↑" and rows["Next option, or scroll down, or next"] == "↓"
 
 
 @pytest.mark.parametrize(("typed", "section"), [("forward pass", "forward"), ("chain-rule", "chain-rule")])
@@ -855,3 +856,21 @@ async def test_in_a_playground_field_the_footer_shows_the_field_keys():
         await pilot.press("escape")
         await pilot.pause()
         assert "Train" in footer_text(app)
+
+
+async def test_arrows_page_through_text_steps_and_stay_the_steps_own_where_it_has_them():
+    app = make_app(section="intro")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("down")  # the first step fits the window: ↓ moves on, as in a pager
+        await pilot.pause()
+        assert place(app) == ("intro", 1)
+        await pilot.press("up")
+        await pilot.pause()
+        assert place(app) == ("intro", 0)
+        app.goto("backward", screen_class("backward").step_index("update"))  # here ↑/↓ change α
+        await pilot.pause()
+        backward = app.section_screen
+        before = backward.alpha
+        await pilot.press("up")
+        await pilot.pause()
+        assert backward.alpha > before and place(app) == ("backward", backward.step_index("update"))

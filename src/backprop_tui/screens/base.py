@@ -97,8 +97,8 @@ class SectionScreen(Screen[None]):
             Binding(f"{letter},{letter.upper()}", f"answer('{letter}')", "Answer", key_display="a–d", show=letter == "a")
             for letter in LETTERS
         ),
-        Binding("up", "cursor(-1)", "Previous option", show=False),
-        Binding("down", "cursor(1)", "Next option", show=False),
+        Binding("up", "cursor(-1)", "Previous option, or scroll up, or back", show=False),
+        Binding("down", "cursor(1)", "Next option, or scroll down, or next", show=False),
         Binding("enter", "enter", "Next (or answer the option under the cursor)", show=False),
         Binding("home", "first_step", "First step of the section", show=False),
         Binding("end", "last_step", "Last step of the section", show=False),
@@ -286,8 +286,10 @@ class SectionScreen(Screen[None]):
         if :meth:`allows` agrees."""
         if self.has_class("-too-small") and action not in ("quit", "help"):
             return False
-        if action in ("answer", "cursor"):
+        if action == "answer":
             return self.question is not None
+        if action == "cursor":  # a quick check's options, else the text scrolls, unless the step has its own ↑/↓
+            return self.question is not None or not (self._step_claims("up") or self._step_claims("down"))
         if action == "enter":
             return not self._step_claims("enter")
         if action in self.STEP_KEYS:
@@ -335,7 +337,19 @@ class SectionScreen(Screen[None]):
             self.action_next_step()
 
     def action_cursor(self, delta: int) -> None:
-        """↑/↓ on a quick check: move the cursor over the options (enter answers)."""
+        """↑/↓ on a quick check: move the cursor over the options (enter answers). Elsewhere, as in a
+        pager: scroll the text while there is more of it that way, then move to the next (previous) step."""
+        if self.question is None:
+            body = self.query_one("#body", VerticalScroll)
+            if delta > 0 and body.scroll_y < body.max_scroll_y:
+                body.scroll_down()
+            elif delta < 0 and body.scroll_y > 0:
+                body.scroll_up()
+            elif delta > 0:
+                self.action_next_step()
+            else:
+                self.action_previous_step()
+            return
         quiz = self.query_one(QuickCheck)
         n = len(LETTERS)
         quiz.cursor = (0 if delta > 0 else n - 1) if quiz.cursor is None else (quiz.cursor + delta) % n
