@@ -24,6 +24,7 @@ from backprop_tui.lesson.quiz import QUESTIONS
 from backprop_tui.lesson.sections import SECTIONS
 from backprop_tui.models import classroom
 from backprop_tui.models.classroom import CSV_HEADER, ClassSnapshot
+from backprop_tui.progress.class_queries import HOST_ENV
 from backprop_tui.progress.records import EPOCH, LearnerRow, QuestionTally
 from backprop_tui.progress.store import DB_NAME, ProgressStore, data_dir
 
@@ -443,3 +444,54 @@ def test_class_without_a_terminal_says_how_to_get_the_csv(capsys):
     assert main(["class"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "class --csv" in err
+
+
+# -- a class across several servers (one database) --------------------------------------------------------------------
+
+
+def test_the_on_cell_names_the_host_once_anyone_is_on_another():
+    ada, bob, cy = row("ada", connected=True, host="lab-1"), row("bob", connected=True, host="lab-2"), row("cy")
+    assert classroom.shows_hosts(ClassSnapshot((ada, bob, cy), here="lab-1"))
+    assert not classroom.shows_hosts(ClassSnapshot((ada, cy), here="lab-1"))  # one server, the view on it
+    assert [classroom.on(r, True) for r in (ada, bob, cy)] == ["● lab-1", "● lab-2", "○ no"]
+    assert [classroom.on(r, False) for r in (ada, bob, cy)] == ["● yes", "● yes", "○ no"]
+    assert classroom.on(row("dan", connected=True, host="a-very-long-host-name"), True) == "● a-very-long…"
+    assert classroom.on_width(ClassSnapshot((ada, cy), here="lab-1")) == 5
+    assert classroom.on_width(ClassSnapshot((ada, bob, cy), here="teacher")) == len("● lab-1")
+    # sorted by On: connected first, grouped by host, then by name
+    rows = (row("zoe", connected=True, host="lab-1"), bob, cy, ada)
+    assert [r.name for r in classroom.sort_rows(rows, "connected", NOW, KEYS)] == ["ada", "zoe", "bob", "cy"]
+
+
+async def test_the_live_view_shows_which_host_each_student_is_on():
+    rows = (row("ada", connected=True, host="lab-1"), row("bob", connected=True, host="lab-2"), row("cy"))
+    snapshots = [ClassSnapshot(rows, {}, here="teacher"), ClassSnapshot(rows[:1] + rows[2:], {}, here="lab-1")]
+    app = class_app(lambda: snapshots[0], lambda: NOW, refresh_every=0)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await loaded(pilot)
+        table = screen.students
+        assert [str(table.get_row_at(i)[1]) for i in range(3)] == ["● lab-1", "● lab-2", "○ no"]
+        assert table.columns["connected"].width == len("● lab-1")
+        assert table.columns["name"].width == 13  # at 80 columns the name keeps its least room
+        assert classroom.CSV_HEADER == tuple(CONTRACT_HEADER.split(","))  # the CSV's columns are untouched
+        snapshots.pop(0)  # one server left, and the view on it: just who is on
+        screen.reload()
+        screen = await loaded(pilot, at_least=2)
+        assert [str(table.get_row_at(i)[1]) for i in range(2)] == ["● yes", "○ no"]
+        assert table.columns["connected"].width == 5
+
+
+def test_class_csv_lists_the_students_of_every_host(capsys, monkeypatch):
+    path = data_dir() / DB_NAME
+    path.parent.mkdir(parents=True)
+    monkeypatch.setenv(HOST_ENV, "lab-1")
+    with ProgressStore(path) as lab1:
+        lab1.session_started("ada", "s1", os.getpid())
+    monkeypatch.setenv(HOST_ENV, "lab-2")
+    with ProgressStore(path) as lab2:
+        lab2.session_started("bob", "s2", os.getpid())
+    monkeypatch.setenv(HOST_ENV, "teacher")  # the view on a third machine: the heartbeats say who is on
+    assert main(["class", "--csv"]) == 0
+    out = capsys.readouterr().out
+    assert out.splitlines()[0] == CONTRACT_HEADER
+    assert [(r["name"], r["connected"]) for r in csv.DictReader(io.StringIO(out))] == [("ada", "yes"), ("bob", "yes")]

@@ -322,11 +322,12 @@ def test_class_and_reset_on_an_unreachable_database_say_so(nowhere, tmp_path):
 
 
 async def test_serve_keeps_every_students_progress_in_postgres(pg_url, tmp_path):
-    server = start_server(tmp_path / "home", "--open", "--database", pg_url)
+    server = start_server(tmp_path / "home", "--open", "--database", pg_url, "--host-id", "lab-9")
     try:
         assert server.process.stdout is not None
-        said = [server.process.stdout.readline() for _ in range(2)]
+        said = [server.process.stdout.readline() for _ in range(3)]
         assert said[1] == f"backprop-tui serve: progress in {backends.redact(pg_url)}\n", said
+        assert said[2] == "backprop-tui serve: this server is host lab-9 in the class view\n", said
         amy = await student(server.port, "amy")
         try:
             await amy.term.wait_text("Step 1 of")
@@ -336,6 +337,7 @@ async def test_serve_keeps_every_students_progress_in_postgres(pg_url, tmp_path)
             try:
                 await until(lambda: "amy" in store.connected(), what="amy shown as connected")
                 await until(lambda: store.position("amy") == ("intro", 1), what="amy's place in PostgreSQL")
+                assert store.connected_hosts() == {"amy": "lab-9"}  # seen from here (another host) by its heartbeat
             finally:
                 store.close()
         finally:

@@ -1,9 +1,11 @@
-"""Who is connected (the classroom server's sessions), exercises, the class's tallies, forgetting a
-learner, and the schema step (version 3) that added sessions and exercises."""
+"""Who is connected (the classroom server's sessions, on one host or several sharing a database),
+exercises, the class's tallies, forgetting a learner, and the schema steps that added sessions and
+exercises (version 3) and each session's host and heartbeat (version 4)."""
 
 from __future__ import annotations
 
 import os
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -136,6 +138,90 @@ def test_sessions_seen_by_another_store_on_the_same_file(database, live_pid):
         assert connected(teacher) == {"ada": False}
 
 
+# -- sessions across hosts (several servers sharing one database) ------------------------------------------
+
+
+def hosts(store: ProgressStore) -> dict[str, str | None]:
+    return {r.name: r.host for r in store.learners()}
+
+
+def as_host(monkeypatch: pytest.MonkeyPatch, name: str) -> None:
+    monkeypatch.setenv(queries.HOST_ENV, name)
+
+
+def test_host_id_is_the_variable_else_the_machines_name(monkeypatch):
+    monkeypatch.delenv(queries.HOST_ENV, raising=False)
+    assert queries.host_id() == socket.gethostname()
+    as_host(monkeypatch, " lab-2 ")
+    assert queries.host_id() == "lab-2"
+
+
+def test_a_session_carries_its_host_and_another_host_sees_it_by_its_heartbeat(database, monkeypatch, dead_pid):
+    as_host(monkeypatch, "lab-1")
+    with open_ok(database) as lab1:
+        # the lesson's pid means nothing on another machine: lab-2 must not read it
+        lab1.session_started("ada", "s1", os.getpid())
+        assert hosts(lab1) == {"ada": "lab-1"}
+        run_sql(database, "UPDATE sessions SET pid = ?", (dead_pid,))  # as lab-2 would see a pid it can't check
+    as_host(monkeypatch, "lab-2")
+    with open_ok(database) as lab2:
+        assert connected(lab2) == {"ada": True} and hosts(lab2) == {"ada": "lab-1"}
+        assert lab2.sessions("ada") == 1
+        run_sql(database, "UPDATE sessions SET seen_at = ?", (queries._ago(queries.FRESH_SECONDS + 5),))
+        assert connected(lab2) == {"ada": False} and hosts(lab2) == {"ada": None}  # lab-1 stopped noting it
+        assert lab2.sessions("ada") == 0
+    as_host(monkeypatch, "lab-1")
+    with open_ok(database) as lab1:
+        run_sql(database, "UPDATE sessions SET owner = ?", (os.getpid(),))
+        lab1.heartbeat()  # lab-1 notes it again
+        assert lab1.last_error is None
+    as_host(monkeypatch, "lab-2")
+    with open_ok(database) as lab2:
+        assert hosts(lab2) == {"ada": "lab-1"}
+
+
+def test_a_hosts_start_and_stop_end_only_its_own_sessions(database, monkeypatch, live_pid):
+    as_host(monkeypatch, "lab-1")
+    with open_ok(database) as lab1:
+        lab1.session_started("ada", "s1", live_pid)
+    as_host(monkeypatch, "lab-2")
+    with open_ok(database) as lab2:
+        lab2.session_started("bob", "s1", live_pid)
+        lab2.session_started("cy", "s2", live_pid)
+        lab2.session_ended("ada", "s1")  # lab-2 has no such session: lab-1's stays
+        assert connected(lab2) == {"ada": True, "bob": True, "cy": True}
+        lab2.end_all_sessions()  # lab-2 stops: its own sessions end, lab-1's stay
+        assert hosts(lab2) == {"ada": "lab-1", "bob": None, "cy": None}
+        assert lab2.last_error is None
+    assert run_sql(database, "SELECT learner, host FROM sessions") == [("ada", "lab-1")]
+
+
+def test_a_starting_host_removes_sessions_no_host_has_noted_for_an_hour(database, monkeypatch, live_pid):
+    as_host(monkeypatch, "lab-1")
+    with open_ok(database) as lab1:
+        lab1.session_started("ada", "s1", live_pid)
+        lab1.session_started("bob", "s2", live_pid)
+    run_sql(database, "UPDATE sessions SET seen_at = ? WHERE learner = 'ada'", (queries._ago(queries.STALE_SECONDS + 60),))
+    run_sql(database, "UPDATE sessions SET seen_at = ? WHERE learner = 'bob'", (queries._ago(queries.STALE_SECONDS - 60),))
+    as_host(monkeypatch, "lab-2")
+    with open_ok(database) as lab2:
+        lab2.end_all_sessions()
+    assert run_sql(database, "SELECT learner FROM sessions") == [("bob",)]  # lab-1 may only have lost touch
+
+
+def test_the_heartbeat_notes_only_this_servers_sessions(database, monkeypatch, live_pid):
+    old = queries._ago(120)
+    as_host(monkeypatch, "lab-1")
+    with open_ok(database) as lab1:
+        lab1.session_started("ada", "s1", live_pid)
+        lab1.session_started("bob", "s2", live_pid)
+        run_sql(database, "UPDATE sessions SET seen_at = ?", (old,))
+        run_sql(database, "UPDATE sessions SET owner = ? WHERE learner = 'bob'", (live_pid,))  # another server of lab-1
+        lab1.heartbeat()
+    seen = dict(run_sql(database, "SELECT learner, seen_at FROM sessions"))
+    assert seen["bob"] == old and str(seen["ada"]) > old
+
+
 # -- exercises and tallies ---------------------------------------------------------------------------------
 
 
@@ -228,7 +314,7 @@ def test_reset_on_a_closed_store_says_false():
     assert store.last_error is not None
 
 
-# -- schema version 3 --------------------------------------------------------------------------------------
+# -- schema versions 3 and 4 --------------------------------------------------------------------------------------
 
 
 def version_of(path: Path) -> int:
@@ -257,7 +343,7 @@ def test_a_version_2_file_is_upgraded_in_place(db, live_pid):
         store.record_exercise("ada", "dL_dw11", True)
         (row,) = store.learners()
         assert (row.answered, row.connected, row.exercises_solved) == (1, True, 1)
-    assert version_of(db) == SCHEMA_VERSION == 3
+    assert version_of(db) == SCHEMA_VERSION == 4
     assert sorted(p.name for p in db.parent.iterdir() if ".corrupt-" in p.name) == []
 
 
@@ -273,3 +359,40 @@ def test_the_version_3_step_is_safe_to_run_twice(db, live_pid):
         (row,) = store.learners()
         assert (row.connected, row.exercises_solved) == (True, 1)
     assert version_of(db) == SCHEMA_VERSION
+
+
+def make_version_3(database: Path | str) -> None:
+    """Take a current database back to version 3: sessions without a host or a heartbeat."""
+    run_sql(database, "ALTER TABLE sessions DROP COLUMN host")
+    run_sql(database, "ALTER TABLE sessions DROP COLUMN seen_at")
+    if isinstance(database, Path):
+        run_sql(database, "PRAGMA user_version = 3")
+    else:
+        run_sql(database, "UPDATE backprop_schema SET version = 3")
+
+
+def test_a_version_3_database_gains_hosts_and_its_sessions_stay_this_machines(database, monkeypatch, live_pid):
+    monkeypatch.delenv(queries.HOST_ENV, raising=False)
+    with open_ok(database) as store:
+        store.session_started("ada", "s1", live_pid)
+    make_version_3(database)
+    with open_ok(database) as store:
+        assert hosts(store) == {"ada": socket.gethostname()}  # a row from before hosts: this machine's
+        store.session_started("bob", "s2", live_pid)
+        assert store.last_error is None
+    with open_ok(database) as store:  # a second opening changes nothing
+        assert hosts(store) == {"ada": socket.gethostname(), "bob": socket.gethostname()}
+    rows = run_sql(database, "SELECT learner, host FROM sessions ORDER BY learner")
+    assert rows == [("ada", ""), ("bob", socket.gethostname())]
+
+
+def test_the_version_4_step_is_safe_to_run_twice(database, monkeypatch, live_pid):
+    as_host(monkeypatch, "lab-1")
+    with open_ok(database) as store:
+        store.session_started("ada", "s1", live_pid)
+    if isinstance(database, Path):  # an older copy wrote its lower version into the file
+        run_sql(database, "PRAGMA user_version = 3")
+    else:
+        run_sql(database, "UPDATE backprop_schema SET version = 3")
+    with open_ok(database) as store:
+        assert hosts(store) == {"ada": "lab-1"} and store.last_error is None

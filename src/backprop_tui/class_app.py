@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from backprop_tui.models.classroom import ClassSnapshot, csv_text
 from backprop_tui.progress.backends import scrub
+from backprop_tui.progress.class_queries import host_id
 from backprop_tui.progress.queries import ProgressStore, reason
 from backprop_tui.progress.store import database, describe
 
@@ -62,7 +63,7 @@ class ClassReader:
         rows = tuple(store.learners())
         tallies = store.question_tallies()
         notice = None if store.last_error is None else f"Can't read {self.where} ({self._reason(store.last_error)})."
-        return ClassSnapshot(rows, tallies, notice)
+        return ClassSnapshot(rows, tallies, notice, here=host_id())
 
     def _reason(self, text: str) -> str:
         """``text`` without the URL's password, if it quoted it."""

@@ -234,6 +234,8 @@ def _add_classroom(sub: argparse._SubParsersAction[ArgumentParser]) -> None:
     add("--idle-timeout", type=argument(parsing.idle_seconds), default=1800, metavar="SECONDS",
         help="close a session after this long without a key press, with a warning first (default: 1800)")
     add("--host-key", metavar="FILE", help="the server's Ed25519 host key (default: made once in the data directory)")
+    add("--host-id", metavar="NAME",
+        help="this server's name in the class view, when several share one --database (default: the machine's name)")
     _add_database(serve, argparse.SUPPRESS)
     serve.set_defaults(handler=_run("backprop_tui.server.main", "serve"), parser=serve)
 

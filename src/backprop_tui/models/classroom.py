@@ -73,11 +73,15 @@ class ClassSnapshot:
         rows: every learner, in the store's order (by name).
         tallies: the class's answers to each quick check, by question id.
         notice: why the store could not be read (``None`` when it was).
+        here: the host the view runs on (``None``: unknown). While every connected learner
+            is on it, the table says only who is on; once anyone is on another host (several
+            servers sharing one database), it says which host each is on.
     """
 
     rows: tuple[LearnerRow, ...] = ()
     tallies: Mapping[str, QuestionTally] = field(default_factory=dict)
     notice: str | None = None
+    here: str | None = None
 
 
 # -- names -------------------------------------------------------------------------------------------------
@@ -157,11 +161,34 @@ def checks(row: LearnerRow) -> str:
     return f"{row.first_try_right}/{row.answered}" if row.answered else "–"
 
 
-def cells(row: LearnerRow, now: datetime, section_keys: Mapping[str, int]) -> tuple[str, ...]:
-    """The class table's cells for ``row``, in :data:`COLUMNS` order (the name not yet made safe)."""
+HOST_WIDTH = 12
+"""The most cells a host's name takes in the On column (a longer one ends in ``…``)."""
+
+
+def shows_hosts(snapshot: ClassSnapshot) -> bool:
+    """Whether the On column names hosts: someone is connected to a host other than the view's own."""
+    return any(r.connected and r.host is not None and r.host != snapshot.here for r in snapshot.rows)
+
+
+def on(row: LearnerRow, hosts: bool) -> str:
+    """The On cell: ``○ no``, ``● yes``, or with ``hosts`` the host the learner is on (``● lab-2``)."""
+    if not row.connected:
+        return "○ no"
+    return f"● {safe_name(row.host, HOST_WIDTH)}" if hosts and row.host is not None else "● yes"
+
+
+def on_width(snapshot: ClassSnapshot) -> int:
+    """The On column's width in cells: room for ``● yes``, or for the longest host it names."""
+    hosts = [r for r in snapshot.rows if r.connected] if shows_hosts(snapshot) else []
+    return max([len("● yes"), *(len(on(r, True)) for r in hosts)])
+
+
+def cells(row: LearnerRow, now: datetime, section_keys: Mapping[str, int], hosts: bool = False) -> tuple[str, ...]:
+    """The class table's cells for ``row``, in :data:`COLUMNS` order (the name not yet made safe);
+    with ``hosts``, the On cell names the learner's host."""
     return (
         row.name,
-        "● yes" if row.connected else "○ no",
+        on(row, hosts),
         place(row, section_keys),
         checks(row),
         str(row.exercises_solved),
@@ -179,7 +206,7 @@ SortKey = Callable[[LearnerRow], tuple[object, ...]]
 def sort_key(column: str, now: datetime, section_keys: Mapping[str, int]) -> SortKey:
     """The key that sorts learners by ``column`` (one of :data:`COLUMN_KEYS`), the name breaking ties.
 
-    Ascending puts first who most likely needs the teacher: connected before not,
+    Ascending puts first who most likely needs the teacher: connected before not (by host),
     furthest behind in the lesson, fewest checks right, fewest exercises solved,
     the hand up longest, idle longest.
     """
@@ -189,7 +216,7 @@ def sort_key(column: str, now: datetime, section_keys: Mapping[str, int]) -> Sor
 
     keys: dict[str, SortKey] = {
         "name": lambda r: by_name(r),
-        "connected": lambda r: (not r.connected, *by_name(r)),
+        "connected": lambda r: (not r.connected, r.host or "", *by_name(r)),
         "place": lambda r: (
             r.section is not None,
             section_keys.get(r.section or "", len(section_keys) + 1),

@@ -4,20 +4,36 @@
 (which runs its SQL): every learner at once, the quick checks' tallies, exercises,
 open sessions, and forgetting a learner. Standard library only.
 
-Connected means an open session whose processes still run: the row names the
-lesson's process and the server's (the one that recorded it), and both must be
-alive on this machine (``os.kill(pid, 0)``). A server that died leaves rows that
-read as not connected, and the next one to start removes them.
+Connected means an open session that is still served. Each session row names the
+host serving it (:func:`host_id`: ``serve --host-id`` or the machine's name), the
+lesson's process and the server's (the one that recorded it). On the host that
+recorded it, both processes must be alive (``os.kill(pid, 0)``); seen from any
+other host (several ``serve`` hosts sharing one PostgreSQL), the serving host must
+have noted it within :data:`FRESH_SECONDS` (its heartbeat, ``seen_at``, every
+:data:`HEARTBEAT_SECONDS`). A server that died leaves rows that read as not
+connected, and the next one to start on its host removes them; a host's start and
+stop touch only its own rows (and rows no host has noted for :data:`STALE_SECONDS`).
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+import socket
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from backprop_tui.lesson.quiz import QUESTIONS
 from backprop_tui.progress.records import LearnerRow, QuestionTally, now_iso, parse_utc
+
+HOST_ENV = "BACKPROP_TUI_HOST_ID"
+"""Environment variable naming this host in the session rows (``serve --host-id`` sets it)."""
+HEARTBEAT_SECONDS = 5.0
+"""How often a serving host notes that its sessions are still served."""
+FRESH_SECONDS = 30.0
+"""A session another host noted less than this long ago reads as connected."""
+STALE_SECONDS = 3600.0
+"""A session no host has noted for this long is left over from a host that is gone: a starting host removes it."""
 
 TOUCH_LEARNER = (
     "INSERT INTO learners (name, step, seconds, created, updated) VALUES (?, 0, 0, ?, ?) "
@@ -43,9 +59,9 @@ _QUESTION_TALLIES = (
     "JOIN learners ON learners.name = answers.learner GROUP BY question"
 )
 _START_SESSION = (
-    "INSERT INTO sessions (learner, session, pid, owner, started_at) VALUES (?, ?, ?, ?, ?) "
-    "ON CONFLICT (learner, session) DO UPDATE SET "
-    "pid = excluded.pid, owner = excluded.owner, started_at = excluded.started_at"
+    "INSERT INTO sessions (learner, session, pid, owner, started_at, host, seen_at) VALUES (?, ?, ?, ?, ?, ?, ?) "
+    "ON CONFLICT (learner, session) DO UPDATE SET pid = excluded.pid, owner = excluded.owner, "
+    "started_at = excluded.started_at, host = excluded.host, seen_at = excluded.seen_at"
 )
 _RECORD_EXERCISE = (
     "INSERT INTO exercises (learner, exercise, attempts, solved_at) VALUES (?, ?, 1, ?) "
@@ -85,6 +101,16 @@ def process_alive(pid: int) -> bool:
     return True
 
 
+def host_id() -> str:
+    """This host's name in the session rows: ``$BACKPROP_TUI_HOST_ID``, else the machine's name."""
+    return os.environ.get(HOST_ENV, "").strip() or socket.gethostname() or "localhost"
+
+
+def _ago(seconds: float) -> str:
+    """The time stamp ``seconds`` ago, in the store's format (ISO 8601 UTC strings order as times do)."""
+    return (datetime.now(UTC) - timedelta(seconds=seconds)).isoformat(timespec="seconds")
+
+
 class ClassQueries:
     """The class view's, the server's and reset's queries (a part of ``ProgressStore``), in the SQL
     both engines share (see :mod:`~backprop_tui.progress.queries`)."""
@@ -110,7 +136,7 @@ class ClassQueries:
         """
         ids = [q.id for q in QUESTIONS]
         rows = self._read(_LEARNERS.format(marks=", ".join("?" * len(ids))), ids)
-        online = self.connected()
+        online = self.connected_hosts()
         rows = sorted(rows, key=lambda row: name_order(str(row[0])))
         return [
             LearnerRow(
@@ -123,6 +149,7 @@ class ClassQueries:
                 hand_raised=bool(hand),
                 last_active=parse_utc(updated),
                 connected=str(name) in online,
+                host=online.get(str(name)),
                 hand_since=parse_utc(since) if hand and since is not None else None,
             )
             for name, section, step, updated, right, answered, hand, since, solved in rows
@@ -158,49 +185,81 @@ class ClassQueries:
     # -- sessions on the classroom server ------------------------------------------------------------
 
     def session_started(self, learner: str, session: str, pid: int) -> None:
-        """Note that ``learner`` connected: session ``session``, served by process ``pid``.
+        """Note that ``learner`` connected: session ``session``, served by process ``pid`` on this host.
 
-        The row also keeps this process's id (the server's): a learner reads as connected
-        while both processes live, so rows left by a server that died don't count.
-        Connecting counts as activity.
+        The row also keeps this process's id (the server's) and this host's name
+        (:func:`host_id`): a learner reads as connected while both processes live,
+        or, seen from another host, while this one keeps noting the session
+        (:meth:`heartbeat`). Connecting counts as activity.
         """
         now = now_iso()
         self._write(
             (TOUCH_LEARNER, (learner, now, now)),
-            (_START_SESSION, (learner, session, int(pid), os.getpid(), now)),
+            (_START_SESSION, (learner, session, int(pid), os.getpid(), now, host_id(), now)),
         )
 
     def session_ended(self, learner: str, session: str) -> None:
-        """Note that ``learner``'s session ``session`` is over (an unknown one: nothing happens)."""
-        self._write(("DELETE FROM sessions WHERE learner = ? AND session = ?", (learner, session)))
+        """Note that ``learner``'s session ``session`` on this host is over (an unknown one: nothing happens)."""
+        self._write(("DELETE FROM sessions WHERE learner = ? AND session = ? AND host = ?", (learner, session, host_id())))
+
+    def heartbeat(self) -> None:
+        """Note that this server still serves its sessions (a serving host calls it every
+        :data:`HEARTBEAT_SECONDS`), so other hosts read them as connected."""
+        self._write(("UPDATE sessions SET seen_at = ? WHERE host = ? AND owner = ?", (now_iso(), host_id(), os.getpid())))
 
     def end_all_sessions(self) -> None:
-        """Forget the sessions this process recorded, and those of any server no longer running.
+        """Forget the sessions this process recorded, those of any server of this host no longer
+        running, and those no host has noted for :data:`STALE_SECONDS`.
 
         A server calls it when it starts (clearing what a crashed one left) and when it stops.
-        Sessions of another server still running on the same data directory are kept.
+        Sessions of another server still running on this host are kept, and so are every
+        other host's (unless stale).
         """
-        rows = self._read("SELECT DISTINCT owner FROM sessions", ())
+        here = host_id()
+        rows = self._read("SELECT DISTINCT owner FROM sessions WHERE host = ?", (here,))
         gone = [int(r[0]) for r in rows if int(r[0]) == os.getpid() or not process_alive(int(r[0]))]
+        statements: list[tuple[str, Sequence[Any]]] = []
         if gone:
-            self._write((f"DELETE FROM sessions WHERE owner IN ({', '.join('?' * len(gone))})", gone))
+            marks = ", ".join("?" * len(gone))
+            statements.append((f"DELETE FROM sessions WHERE host = ? AND owner IN ({marks})", [here, *gone]))
+        statements.append(("DELETE FROM sessions WHERE host != ? AND seen_at < ?", (here, _ago(STALE_SECONDS))))
+        self._write(*statements)
 
     def sessions(self, learner: str) -> int:
-        """How many sessions of ``learner`` are open on a running server."""
-        rows = self._read("SELECT pid, owner FROM sessions WHERE learner = ?", (learner,))
-        return sum(process_alive(int(pid)) and process_alive(int(owner)) for pid, owner in rows)
+        """How many sessions of ``learner`` are open on a running server (of any host)."""
+        rows = self._read("SELECT learner, pid, owner, host, seen_at FROM sessions WHERE learner = ?", (learner,))
+        live = self._liveness()
+        return sum(live(*row[1:]) for row in rows)
 
     def connected(self) -> set[str]:
         """The names of the learners with at least one session open on a running server."""
-        rows = self._read("SELECT learner, pid, owner FROM sessions", ())
+        return set(self.connected_hosts())
+
+    def connected_hosts(self) -> dict[str, str]:
+        """The learners with at least one session open on a running server, each with its host
+        (of several sessions on several hosts, the latest started)."""
+        rows = self._read("SELECT learner, pid, owner, host, seen_at FROM sessions ORDER BY started_at", ())
+        live = self._liveness()
+        here = host_id()
+        return {str(name): str(host) or here for name, pid, owner, host, seen in rows if live(pid, owner, host, seen)}
+
+    def _liveness(self) -> Callable[[Any, Any, Any, Any], bool]:
+        """A check of one session row's (pid, owner, host, seen_at): whether it is still served."""
+        here = host_id()
+        fresh = _ago(FRESH_SECONDS)
         alive: dict[int, bool] = {}
 
-        def live(pid: int) -> bool:
+        def live_pid(pid: int) -> bool:
             if pid not in alive:
                 alive[pid] = process_alive(pid)
             return alive[pid]
 
-        return {str(name) for name, pid, owner in rows if live(int(owner)) and live(int(pid))}
+        def live(pid: Any, owner: Any, host: Any, seen: Any) -> bool:
+            if not host or host == here:  # this host's (a row from before hosts were named: this machine's too)
+                return live_pid(int(owner)) and live_pid(int(pid))
+            return seen is not None and str(seen) >= fresh
+
+        return live
 
     # -- starting again ----------------------------------------------------------------------------------
 

@@ -42,6 +42,7 @@ VERSION_TABLE = "backprop_schema"
 MIGRATION_LOCK = 0x62_70_74_75_69
 """The advisory lock taken while migrating, so hosts starting at once migrate one after the other."""
 _REAL = re.compile(r"\bREAL\b")
+_ADD_COLUMN = re.compile(r"\bADD\s+COLUMN\b", re.IGNORECASE)
 
 
 @lru_cache(maxsize=512)
@@ -51,8 +52,12 @@ def to_postgres(sql: str) -> str:
 
 
 def ddl(sql: str) -> str:
-    """A migration's statement for PostgreSQL: SQLite's ``REAL`` is 8 bytes, PostgreSQL's 4."""
-    return _REAL.sub("DOUBLE PRECISION", sql)
+    """A migration's statement for PostgreSQL: SQLite's ``REAL`` is 8 bytes, PostgreSQL's 4; a column
+    is added only if missing (the step stays safe to run twice)."""
+    sql = _REAL.sub("DOUBLE PRECISION", sql)
+    if schema.added_column(sql) is not None:
+        sql = _ADD_COLUMN.sub("ADD COLUMN IF NOT EXISTS", sql, count=1)
+    return sql
 
 
 def connect(url: str) -> psycopg.Connection[Any]:
@@ -87,7 +92,8 @@ def check_columns(conn: psycopg.Connection[Any], *, all_present: bool) -> None:
     ).fetchall()
     for table, column in rows:
         have[str(table)].add(str(column))
-    for table, needed in schema.COLUMNS.items():
+    for table, columns in schema.COLUMNS.items():
+        needed = columns if all_present else columns - schema.LATER_COLUMNS.get(table, frozenset())
         if (have[table] or all_present) and not needed <= have[table]:
             raise schema.StoreDamagedError(f"table {table} lacks {', '.join(sorted(needed - have[table]))}")
 

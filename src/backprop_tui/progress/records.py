@@ -61,6 +61,8 @@ class LearnerRow:
         connected: whether the learner has an open session on a classroom server that
             is still running (see ``ProgressStore.session_started``).
         hand_since: when the raised hand went up (UTC), ``None`` while it is down.
+        host: the host serving the learner's session while connected (``serve --host-id`` or
+            the machine's name; the latest session's if several), ``None`` while not connected.
     """
 
     name: str
@@ -73,6 +75,7 @@ class LearnerRow:
     last_active: datetime
     connected: bool = False
     hand_since: datetime | None = None
+    host: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

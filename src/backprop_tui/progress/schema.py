@@ -12,7 +12,8 @@ applied at start to an SQLite file here and to a PostgreSQL database by
 :mod:`~backprop_tui.progress.postgres` (which keeps its version in a table of its
 own). In SQLite the version lives in ``PRAGMA user_version``. Each version's
 migration only ever creates what is missing (``CREATE TABLE IF NOT EXISTS``), so
-running one twice is harmless: an older copy of the app that wrote its own, lower
+running one twice is harmless (a column is added only where it is missing:
+see :func:`added_column`): an older copy of the app that wrote its own, lower
 version number into a newer file (as version 1's writability check did) costs
 nothing when a newer copy opens it again. A database of a newer version than this
 code knows is refused (:class:`SchemaTooNewError`) and left exactly as it is.
@@ -20,11 +21,12 @@ code knows is refused (:class:`SchemaTooNewError`) and left exactly as it is.
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from contextlib import suppress
 from pathlib import Path
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 """The schema this code writes, kept in ``PRAGMA user_version``."""
 BUSY_TIMEOUT_MS = 5000
 """How long a write waits for another process's transaction before giving up (read at each connect)."""
@@ -100,6 +102,13 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             PRIMARY KEY (learner, exercise)
         )""",
     ),
+    # 3 → 4: sessions across several servers sharing one database. Each session names the host
+    # serving it (``--host-id`` or the machine's name), and that host notes every few seconds that
+    # it still serves it (``seen_at``), so another machine can tell a live session from a dead host's.
+    (
+        "ALTER TABLE sessions ADD COLUMN host TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE sessions ADD COLUMN seen_at TEXT",
+    ),
 )
 """SQL that takes a file from version ``i`` to ``i + 1``, at index ``i``."""
 assert len(MIGRATIONS) == SCHEMA_VERSION
@@ -112,10 +121,25 @@ COLUMNS: dict[str, frozenset[str]] = {
     ),
     "certificates": frozenset({"learner", "code", "issued_at", "svg_path", "txt_path", "score", "total"}),
     "hands": frozenset({"learner", "raised", "changed_at"}),
-    "sessions": frozenset({"learner", "session", "pid", "owner", "started_at"}),
+    "sessions": frozenset({"learner", "session", "pid", "owner", "started_at", "host", "seen_at"}),
     "exercises": frozenset({"learner", "exercise", "attempts", "solved_at"}),
 }
 """The columns this code needs in each table (a newer schema may add more)."""
+_ADD_COLUMN = re.compile(r"^\s*ALTER\s+TABLE\s+(\w+)\s+ADD\s+COLUMN\s+(\w+)\b", re.IGNORECASE)
+LATER_COLUMNS: dict[str, frozenset[str]] = {}
+"""The columns a migration adds to a table an earlier one made: a file not yet migrated may lack them."""
+
+
+def added_column(sql: str) -> tuple[str, str] | None:
+    """(table, column) if ``sql`` adds a column to a table (``ALTER TABLE t ADD COLUMN c …``), else ``None``."""
+    match = _ADD_COLUMN.match(sql)
+    return None if match is None else (match.group(1), match.group(2))
+
+
+for _statements in MIGRATIONS:
+    for _sql in _statements:
+        if (_added := added_column(_sql)) is not None:
+            LATER_COLUMNS[_added[0]] = LATER_COLUMNS.get(_added[0], frozenset()) | {_added[1]}
 
 
 class StoreDamagedError(sqlite3.DatabaseError):
@@ -157,10 +181,12 @@ def check_columns(conn: sqlite3.Connection, *, all_present: bool) -> None:
     """Raise :class:`StoreDamagedError` if a table of ours lacks a column we need.
 
     With ``all_present``, a missing table counts as damage too (after the schema is made);
-    without it, a missing table is fine (the migrations will create it).
+    without it, a missing table is fine (the migrations will create it), and so is a missing
+    column that a migration adds (:data:`LATER_COLUMNS`).
     """
-    for table, needed in COLUMNS.items():
+    for table, columns in COLUMNS.items():
         have = {r[1] for r in conn.execute(f"PRAGMA table_info({table})")}
+        needed = columns if all_present else columns - LATER_COLUMNS.get(table, frozenset())
         if (have or all_present) and not needed <= have:
             raise StoreDamagedError(f"table {table} lacks {', '.join(sorted(needed - have))}")
 
@@ -217,6 +243,10 @@ def prepare(conn: sqlite3.Connection, *, timeout_ms: int, where: str = "the prog
         check_version(version, where)
         for statements in MIGRATIONS[version:]:
             for sql in statements:
+                if (added := added_column(sql)) is not None:
+                    table, column = added
+                    if column in {r[1] for r in conn.execute(f"PRAGMA table_info({table})")}:
+                        continue  # added already: SQLite has no ADD COLUMN IF NOT EXISTS
                 conn.execute(sql)
         if version < SCHEMA_VERSION:
             conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")

@@ -56,9 +56,11 @@ MAX_NAME_WIDTH = 32
 """The name column grows with the terminal up to this (the longest name a served student may have)."""
 
 
-def name_width(screen_width: int) -> int:
-    """The name column's width on a screen ``screen_width`` cells wide: what the other columns leave."""
-    others = sum(w for key, w in WIDTHS.items() if key != "name") + 2 * len(WIDTHS) + 2  # padding, scroll bar
+def name_width(screen_width: int, on_width: int = WIDTHS["connected"]) -> int:
+    """The name column's width on a screen ``screen_width`` cells wide (the On column ``on_width`` wide):
+    what the other columns leave."""
+    others = sum(w for key, w in WIDTHS.items() if key not in ("name", "connected")) + on_width
+    others += 2 * len(WIDTHS) + 2  # padding, scroll bar
     return max(WIDTHS["name"], min(MAX_NAME_WIDTH, screen_width - others))
 
 
@@ -146,6 +148,8 @@ class ClassScreen(Screen[None]):
         """How many reads have been shown (tests wait on it)."""
         self._shown: list[str] = []
         self._name_width = WIDTHS["name"]
+        self._on_width = WIDTHS["connected"]
+        self._hosts = False
 
     # -- building --------------------------------------------------------------------------------
 
@@ -171,15 +175,20 @@ class ClassScreen(Screen[None]):
             self.set_interval(self._refresh_every, self.reload)
 
     def _add_columns(self, table: DataTable[Text]) -> None:
+        width = {"name": self._name_width, "connected": self._on_width}
         for key, header in COLUMNS:
-            table.add_column(Text(header), width=self._name_width if key == "name" else WIDTHS[key], key=key)
+            table.add_column(Text(header), width=width.get(key, WIDTHS[key]), key=key)
 
     def on_resize(self) -> None:
         """A wider screen gives long names more room (the table is rebuilt only when that changes)."""
-        width = name_width(self.size.width)
-        if width == self._name_width or not self.is_mounted:
+        self._fit(self._on_width)
+
+    def _fit(self, on_width: int) -> None:
+        """Rebuild the table if the On column must be ``on_width`` wide or the name column's width changed."""
+        width = name_width(self.size.width, on_width)
+        if (width, on_width) == (self._name_width, self._on_width) or not self.is_mounted:
             return
-        self._name_width = width
+        self._name_width, self._on_width = width, on_width
         current = self._current_name()
         table = self.students
         table.clear(columns=True)
@@ -200,6 +209,8 @@ class ClassScreen(Screen[None]):
     def show(self, snapshot: ClassSnapshot, now: datetime) -> None:
         """Show ``snapshot`` as read at ``now``."""
         self.snapshot, self.now = snapshot, now
+        self._hosts = classroom.shows_hosts(snapshot)
+        self._fit(classroom.on_width(snapshot))  # the hosts' names need room (several servers, one database)
         self._fill_students()
         self._fill_questions()
         self._summarize()
@@ -222,7 +233,7 @@ class ClassScreen(Screen[None]):
 
     def _cells(self, row: LearnerRow) -> list[Text]:
         now = self.now
-        name, on, place, checks, exercises, hand, active = classroom.cells(row, now, SECTION_KEYS)
+        name, on, place, checks, exercises, hand, active = classroom.cells(row, now, SECTION_KEYS, self._hosts)
         idle = row.connected and classroom.idle(row, now) >= classroom.STUCK_AFTER
         quiet = "" if row.connected else "dim"
         return [

@@ -24,6 +24,7 @@ import asyncssh
 
 from backprop_tui.progress import keys
 from backprop_tui.progress.backends import DATABASE_ENV, configured, is_postgres_url, redact, scrub
+from backprop_tui.progress.class_queries import HEARTBEAT_SECONDS, HOST_ENV, host_id
 from backprop_tui.progress.store import DB_NAME, data_dir
 from backprop_tui.server import terminal
 from backprop_tui.server.lessons import Lessons
@@ -143,6 +144,20 @@ def _database(option: Path | str | None) -> Path | str | None:
     return target
 
 
+HOST_ID_MAX = 64
+"""The longest ``--host-id``."""
+
+
+def _host_id(option: str | None) -> str | None:
+    """``--host-id`` checked (``None``: not given, the machine's name is used)."""
+    if option is None:
+        return None
+    name = option.strip()
+    if not name or len(name) > HOST_ID_MAX or not name.isprintable():
+        raise ServeError(f"--host-id must be 1 to {HOST_ID_MAX} printable characters")
+    return name
+
+
 def _host_key(option: str | None, home: Path) -> tuple[Path, asyncssh.SSHKey, str]:
     path = Path(option) if option is not None else home / keys.KEY_NAME
     if option is not None and not path.is_file():
@@ -197,6 +212,7 @@ async def _serve(settings: Settings, sock: socket.socket, host_key: asyncssh.SSH
     store = _Store()
     store("end_all_sessions")
     room = Classroom(settings, lessons, log, store)
+    heartbeat = asyncio.ensure_future(_heartbeat(store))
     stop = asyncio.Event()
     for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
         loop.add_signal_handler(signum, stop.set)
@@ -219,6 +235,7 @@ async def _serve(settings: Settings, sock: socket.socket, host_key: asyncssh.SSH
         await stop.wait()
     finally:
         room.closing = True
+        heartbeat.cancel()
         server.close()
         sessions = list(room.sessions)
         if sessions:
@@ -230,11 +247,19 @@ async def _serve(settings: Settings, sock: socket.socket, host_key: asyncssh.SSH
     log("stopped")
 
 
+async def _heartbeat(store: _Store) -> None:
+    """Every few seconds, note in the store (on its own thread) that this server's sessions are still served."""
+    while True:
+        await asyncio.sleep(HEARTBEAT_SECONDS)
+        store("heartbeat")
+
+
 def serve(args: argparse.Namespace) -> int:
     """Run ``backprop-tui serve``; returns the exit status (2 for a teacher's mistake)."""
     os.umask(0o077)
     try:
         settings = settings_from(args)
+        host_name = _host_id(getattr(args, "host_id", None))
         progress = _database(getattr(args, "database", None))
         home = _private_data_dir()
         key_path, host_key, fingerprint = _host_key(args.host_key, home)
@@ -252,6 +277,10 @@ def serve(args: argparse.Namespace) -> int:
         print(f"{PROG}: progress in {shown}", flush=True)
         # Every lesson (the spawner's children inherit it) and the server's own store use this database.
         os.environ[DATABASE_ENV] = str(progress)
+    if host_name is not None:
+        os.environ[HOST_ENV] = host_name  # the name this server's sessions carry in the store
+    if host_name is not None or progress is not None:
+        print(f"{PROG}: this server is host {host_id()} in the class view", flush=True)
     lessons = Lessons.start()
     try:
         asyncio.run(_serve(settings, sock, host_key, lessons))
