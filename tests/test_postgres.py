@@ -16,6 +16,7 @@ import pytest
 from backprop_tui import cli
 from backprop_tui.lesson.quiz import QUESTIONS
 from backprop_tui.progress import backends, postgres, schema
+from backprop_tui.progress.queries import KEPT
 from backprop_tui.progress.store import (
     DATABASE_ENV,
     SCHEMA_VERSION,
@@ -24,7 +25,7 @@ from backprop_tui.progress.store import (
     StoreDamagedError,
     open_store,
 )
-from postgres_helpers import free_port, run_sql
+from postgres_helpers import FAST, cluster, free_port, run_sql
 from server_helpers import ROOT, start_server, student, until
 
 SECRET = "s3cret-Pa55"
@@ -246,12 +247,56 @@ def test_a_lost_connection_is_opened_again_and_the_lesson_goes_on(pg_url, monkey
     with ProgressStore(pg_url) as store:
         store.add_time("ada", 1.0)
         run_sql(pg_url, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'backprop-tui'")
-        store.add_time("ada", 2.0)  # meets the dead connection: skipped, and said
-        assert store.last_error is not None
+        store.add_time("ada", 2.0)  # meets the dead connection: kept, and said
+        assert store.last_error == KEPT and store.kept == 1
         store.last_error = None
-        store.add_time("ada", 4.0)  # a new connection
-        assert store.last_error is None
-        assert store.seconds("ada") == 5.0
+        store.add_time("ada", 4.0)  # a new connection: the kept write first, then this one
+        assert store.last_error is None and store.kept == 0
+        assert store.seconds("ada") == 7.0
+
+
+async def test_writes_while_postgres_is_away_are_kept_and_written_when_it_is_back(monkeypatch):
+    from backprop_tui.app import BackpropApp
+
+    monkeypatch.setattr(postgres, "RECONNECT_EVERY", 0.0)
+    q = QUESTIONS[0]
+    with cluster(FAST) as server:  # a cluster of this test's own: it is stopped and started again
+        url = server.url()
+        store = ProgressStore(url)
+        app = BackpropApp(learner="Ada", store=store)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            await pilot.press("n")
+            await pilot.pause()
+            assert store.position("Ada") == ("intro", 1) and store.kept == 0
+            server.stop()
+            await pilot.press("n", "n", "]", "n")  # the lesson goes on while the database is away
+            await pilot.pause()
+            store.add_time("Ada", 5.0)
+            store.record_answer("Ada", q.id, q.answer, True)
+            assert app.section_screen.SECTION_ID == "chain-rule" and app.section_screen.step == 1
+            assert store.kept >= 4 and store.last_error == KEPT
+            told = [n.message for n in app._notifications if "kept" in n.message]
+            assert told == [f"Progress couldn't be saved ({KEPT})."]  # once, however many writes wait
+            server.start()
+            await pilot.press("n")  # the next write sends what was kept first, in order
+            await pilot.pause()
+            assert store.kept == 0
+        store.close()
+        with ProgressStore(url) as seen:  # another connection sees it all
+            assert seen.position("Ada") == ("chain-rule", 2)
+            assert seen.visited("Ada") >= {"intro", "chain-rule"}
+            assert seen.seconds("Ada") >= 5.0
+            assert seen.answers("Ada")[q.id].correct
+
+
+def test_a_write_postgres_refuses_is_not_kept(pg_url):
+    with ProgressStore(pg_url) as store:
+        store.add_time("ada", 1.0)
+        store._write(("INSERT INTO learners (name) VALUES (?)", ("bob",)))  # refused: columns left out
+        assert store.kept == 0 and store.last_error is not None and store.last_error != KEPT
+        store.add_time("ada", 1.0)
+        assert store.seconds("ada") == 2.0
 
 
 def test_a_lock_held_beyond_the_timeout_skips_the_write_and_keeps_going(pg_url, monkeypatch):

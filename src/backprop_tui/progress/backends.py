@@ -102,6 +102,10 @@ class Database:
         """Whether a write that raised ``error`` may simply be run again (a deadlock, a serialization failure)."""
         return False
 
+    def unreachable(self, error: Exception) -> bool:
+        """Whether ``error`` means the database can't be reached just now (its writes may wait for it)."""
+        return False
+
     def close(self) -> None:
         """Close the connection (never raises)."""
         raise NotImplementedError

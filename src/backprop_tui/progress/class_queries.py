@@ -204,8 +204,9 @@ class ClassQueries:
 
     def heartbeat(self) -> None:
         """Note that this server still serves its sessions (a serving host calls it every
-        :data:`HEARTBEAT_SECONDS`), so other hosts read them as connected."""
-        self._write(("UPDATE sessions SET seen_at = ? WHERE host = ? AND owner = ?", (now_iso(), host_id(), os.getpid())))
+        :data:`HEARTBEAT_SECONDS`), so other hosts read them as connected. Never kept while the
+        database is away (the next one says the same), but it writes what was kept once it is back."""
+        self._changes(("UPDATE sessions SET seen_at = ? WHERE host = ? AND owner = ?", (now_iso(), host_id(), os.getpid())))
 
     def end_all_sessions(self) -> None:
         """Forget the sessions this process recorded, those of any server of this host no longer

@@ -157,6 +157,10 @@ class PostgresDatabase(Database):
         self.conn = connect(self.url)
         return self.conn
 
+    def unreachable(self, error: Exception) -> bool:
+        # A lost connection is closed (psycopg marks it broken); a refused statement leaves it open.
+        return isinstance(error, psycopg.OperationalError) and self.conn.closed
+
     def write(self, statements: Sequence[Statement]) -> int:
         conn = self._live()
         if len(statements) == 1:  # autocommit: one statement is its own transaction, one round trip

@@ -12,12 +12,19 @@ placeholders, ``INSERT … ON CONFLICT``, and columns qualified by their table i
 ``DO UPDATE`` (PostgreSQL would find ``seconds`` ambiguous beside ``excluded.seconds``).
 A failed write is skipped and remembered in :attr:`ProgressStore.last_error`; a failed
 read returns an empty default. Nothing here raises into the app once the store is open.
+
+A write that fails because the database can't be reached (PostgreSQL restarting, the
+network down) is kept instead, in order, and written before the next read or write once
+the database answers again (:data:`KEPT`, at most :data:`MAX_KEPT` of them); the store
+says so once in :attr:`ProgressStore.last_error`, which the lesson shows the learner.
+Writes still kept when the store closes are lost.
 """
 
 from __future__ import annotations
 
 import math
 import threading
+from collections import deque
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
@@ -56,6 +63,10 @@ _SET_HAND = (
 )
 RETRIES = 3
 """How many times a write that met a deadlock (PostgreSQL picks one of the writers to fail) is run again."""
+MAX_KEPT = 100_000
+"""The most writes kept while the database can't be reached (hours of a lesson); beyond it the oldest go."""
+KEPT = "the progress database can't be reached: your progress is kept and will be saved when it is back"
+"""What :attr:`ProgressStore.last_error` says while writes are kept."""
 
 
 def reason(error: BaseException) -> str:
@@ -105,6 +116,7 @@ class ProgressStore(ClassQueries):
         self.last_error: str | None = None
         """The last error a read or write met (``None`` if none so far); the app keeps going."""
         self._lock = threading.RLock()
+        self._kept: deque[tuple[tuple[str, Sequence[Any]], ...]] = deque()
         self._db: Database | None = open_database(self.url if self.url is not None else self.path)
 
     # -- plumbing ----------------------------------------------------------------------
@@ -119,34 +131,82 @@ class ProgressStore(ClassQueries):
         """``"postgresql"`` or ``"sqlite"`` (an in-memory store is SQLite)."""
         return "postgresql" if self.url is not None else "sqlite"
 
-    def _write(self, *statements: tuple[str, Sequence[Any]]) -> bool:
-        """Run ``statements`` as one short transaction; on error skip them and note why."""
-        return self._changes(*statements) is not None
+    @property
+    def kept(self) -> int:
+        """How many writes wait for the database to be reachable again."""
+        return len(self._kept)
 
-    def _changes(self, *statements: tuple[str, Sequence[Any]]) -> int | None:
+    def _write(self, *statements: tuple[str, Sequence[Any]]) -> bool:
+        """Run ``statements`` as one short transaction; on error skip them and note why.
+
+        If the database can't be reached, they are kept and written once it can (see :meth:`_flush`).
+        """
+        return self._changes(*statements, keep=True) is not None
+
+    def _changes(self, *statements: tuple[str, Sequence[Any]], keep: bool = False) -> int | None:
         """Run ``statements`` as one short transaction: how many rows they changed, or ``None``
-        (and a note in :attr:`last_error`) if it failed and was skipped."""
+        (and a note in :attr:`last_error`) if it failed and was skipped. With ``keep``, a write the
+        database is away for is kept for later (0 rows changed so far)."""
         with self._lock:
             db = self._db
             if db is None:
                 self.last_error = "the progress store is closed"
                 return None
-            for attempt in range(RETRIES + 1):
-                try:
-                    return db.write(statements)
-                except db.errors as error:
-                    if attempt < RETRIES and db.retryable(error):
-                        continue
-                    self.last_error = reason(error)
-                    return None
-            return None  # never reached: the last attempt returns either way
+            if self._kept and not self._flush(db):  # still away: this one waits behind the others
+                return self._keep(statements) if keep else None
+            try:
+                return self._run(db, statements)
+            except db.errors as error:
+                if keep and db.unreachable(error):
+                    return self._keep(statements)
+                self.last_error = reason(error)
+                return None
+
+    def _run(self, db: Database, statements: Sequence[tuple[str, Sequence[Any]]]) -> int:
+        """One transaction, run again after a deadlock (at most :data:`RETRIES` times); raises ``db.errors``."""
+        for attempt in range(RETRIES + 1):
+            try:
+                return db.write(statements)
+            except db.errors as error:
+                if attempt < RETRIES and db.retryable(error):
+                    continue
+                raise
+        raise AssertionError("never reached: the last attempt returns or raises")
+
+    def _keep(self, statements: tuple[tuple[str, Sequence[Any]], ...]) -> int:
+        """Keep a write until the database is back (the oldest goes past :data:`MAX_KEPT`)."""
+        if len(self._kept) >= MAX_KEPT:
+            self._kept.popleft()
+        self._kept.append(statements)
+        self.last_error = KEPT
+        return 0
+
+    def _flush(self, db: Database) -> bool:
+        """Write the kept writes, oldest first; ``False`` if the database is still away (the rest stay kept).
+
+        A kept write the database refuses for another reason is skipped, as it would have been then.
+        """
+        while self._kept:
+            try:
+                self._run(db, self._kept[0])
+            except db.errors as error:
+                if db.unreachable(error):
+                    return False
+                self.last_error = reason(error)
+            self._kept.popleft()
+        return True
 
     def _read(self, sql: str, params: Sequence[Any]) -> list[Any]:
-        """The rows of one query, or ``[]`` (and a note in :attr:`last_error`) on error."""
+        """The rows of one query, or ``[]`` (and a note in :attr:`last_error`) on error.
+
+        Kept writes are written first, so a read sees them once the database is back.
+        """
         with self._lock:
             db = self._db
             if db is None:
                 self.last_error = "the progress store is closed"
+                return []
+            if self._kept and not self._flush(db):
                 return []
             try:
                 return db.read(sql, params)
@@ -172,8 +232,10 @@ class ProgressStore(ClassQueries):
                 return False
 
     def close(self) -> None:
-        """Close the database (calling it again does nothing)."""
+        """Close the database (calling it again does nothing); kept writes get one last try."""
         with self._lock:
+            if self._kept and self._db is not None:
+                self._flush(self._db)
             db, self._db = self._db, None
         if db is not None:
             db.close()
