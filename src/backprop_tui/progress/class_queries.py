@@ -239,7 +239,7 @@ class ClassQueries:
     def connected_hosts(self) -> dict[str, str]:
         """The learners with at least one session open on a running server, each with its host
         (of several sessions on several hosts, the latest started)."""
-        rows = self._read("SELECT learner, pid, owner, host, seen_at FROM sessions ORDER BY started_at", ())
+        rows = self._read("SELECT learner, pid, owner, host, seen_at FROM sessions ORDER BY started_at, seen_at", ())
         live = self._liveness()
         here = host_id()
         return {str(name): str(host) or here for name, pid, owner, host, seen in rows if live(pid, owner, host, seen)}

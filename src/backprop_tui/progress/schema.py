@@ -126,8 +126,6 @@ COLUMNS: dict[str, frozenset[str]] = {
 }
 """The columns this code needs in each table (a newer schema may add more)."""
 _ADD_COLUMN = re.compile(r"^\s*ALTER\s+TABLE\s+(\w+)\s+ADD\s+COLUMN\s+(\w+)\b", re.IGNORECASE)
-LATER_COLUMNS: dict[str, frozenset[str]] = {}
-"""The columns a migration adds to a table an earlier one made: a file not yet migrated may lack them."""
 
 
 def added_column(sql: str) -> tuple[str, str] | None:
@@ -136,10 +134,16 @@ def added_column(sql: str) -> tuple[str, str] | None:
     return None if match is None else (match.group(1), match.group(2))
 
 
-for _statements in MIGRATIONS:
-    for _sql in _statements:
-        if (_added := added_column(_sql)) is not None:
-            LATER_COLUMNS[_added[0]] = LATER_COLUMNS.get(_added[0], frozenset()) | {_added[1]}
+def _later_columns() -> dict[str, frozenset[str]]:
+    later: dict[str, set[str]] = {}
+    for added in (added_column(sql) for statements in MIGRATIONS for sql in statements):
+        if added is not None:
+            later.setdefault(added[0], set()).add(added[1])
+    return {table: frozenset(columns) for table, columns in later.items()}
+
+
+LATER_COLUMNS: dict[str, frozenset[str]] = _later_columns()
+"""The columns a migration adds to a table an earlier one made: a database not yet migrated may lack them."""
 
 
 class StoreDamagedError(sqlite3.DatabaseError):
