@@ -1,6 +1,8 @@
 """The example deployment (deploy/haproxy.cfg, README "A class across several servers"), end to end:
 a throwaway PostgreSQL, two ``serve`` hosts sharing it and one host key, HAProxy in front on loopback,
-and 20 students through it. One host is killed; its students come back through HAProxy and resume."""
+and 20 students through it. One host is killed; its students come back through HAProxy and resume.
+Also what makes a host one of several: ``--host-id``, checked, and the heartbeat that tells other hosts
+its sessions are still served."""
 
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -181,3 +184,20 @@ async def test_two_hosts_behind_haproxy_take_a_class_and_one_dying_loses_nobody(
             proxy.wait(10)
         for server in servers.values():
             server.stop()
+
+
+async def test_a_serving_host_notes_its_sessions_every_few_seconds_off_the_event_loop(monkeypatch):
+    from backprop_tui.server import main
+
+    monkeypatch.setattr(main, "HEARTBEAT_SECONDS", 0.02)
+    calls: list[tuple[str, int]] = []
+    store = main._Store()
+    store.store = type("Recorder", (), {"heartbeat": lambda self: calls.append(("heartbeat", threading.get_ident()))})()
+    beating = asyncio.ensure_future(main._heartbeat(store))
+    try:
+        await until(lambda: len(calls) >= 3, timeout=5, what="three heartbeats")
+    finally:
+        beating.cancel()
+        store.executor.shutdown(wait=True)
+    assert {name for name, _ in calls} == {"heartbeat"}
+    assert threading.get_ident() not in {thread for _, thread in calls}  # the store's own thread, never the loop's
