@@ -256,7 +256,7 @@ def test_a_lost_connection_is_opened_again_and_the_lesson_goes_on(pg_url, monkey
 
 
 async def test_writes_while_postgres_is_away_are_kept_and_written_when_it_is_back(monkeypatch):
-    from backprop_tui.app import BackpropApp
+    from backprop_tui.app import PROGRESS_KEPT, BackpropApp
 
     monkeypatch.setattr(postgres, "RECONNECT_EVERY", 0.0)
     q = QUESTIONS[0]
@@ -276,8 +276,8 @@ async def test_writes_while_postgres_is_away_are_kept_and_written_when_it_is_bac
             store.record_answer("Ada", q.id, q.answer, True)
             assert app.section_screen.SECTION_ID == "chain-rule" and app.section_screen.step == 1
             assert store.kept >= 4 and store.last_error == KEPT
-            told = [n.message for n in app._notifications if "kept" in n.message]
-            assert told == [f"Progress couldn't be saved ({KEPT})."]  # once, however many writes wait
+            told = [(n.message, n.severity) for n in app._notifications if "kept" in n.message]
+            assert told == [(PROGRESS_KEPT, "information")]  # once, however many writes wait
             server.start()
             await pilot.press("n")  # the next write sends what was kept first, in order
             await pilot.pause()

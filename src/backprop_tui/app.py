@@ -52,6 +52,9 @@ IDLE_CAP = 300.0
 SAVE_TIME_EVERY = 15.0
 """Seconds between saves of the time spent, so a lesson that is cut off loses at most this much."""
 
+PROGRESS_KEPT = "Your progress is being kept: the progress database can't be reached, and it will be saved when it is back."
+"""Said once when a shared progress database goes away mid-lesson (its writes are held, not lost)."""
+
 TRAINING_GROUP = "train"
 """The worker group of a training run: while one runs, the learner is watching, not idle."""
 
@@ -301,7 +304,12 @@ class BackpropApp(App[None]):
         self.record_activity()
         if self.store.last_error and not self._told_unsaved:
             self._told_unsaved = True
-            self.notify(f"Progress couldn't be saved ({self.store.last_error}).", severity="warning", timeout=8)
+            from backprop_tui.progress.queries import KEPT
+
+            if self.store.last_error == KEPT:  # a shared database away for a while: nothing is lost
+                self.notify(PROGRESS_KEPT, severity="information", timeout=8)
+            else:
+                self.notify(f"Progress couldn't be saved ({self.store.last_error}).", severity="warning", timeout=8)
 
     def note_activity(self) -> None:
         """The learner is here: the time since the last sign of them counts, up to :data:`IDLE_CAP`
