@@ -68,9 +68,13 @@ class FinishScreen(SectionScreen):
         yield Static(id="prose", classes="prose")
         yield Static(id="certificate", classes="prose")
 
+    passed = False
+    """Whether the results on show reach the pass mark (read when they are drawn: Textual asks
+    whether ``c`` works many times a key, and each answer would read the store again)."""
+
     def allows(self, action: str) -> bool:
         """``c`` (on the results) only once the pass mark is reached."""
-        return action != "certificate" or self.results().passed
+        return action != "certificate" or self.passed
 
     def results(self) -> Results:
         """The learner's results, fresh from the store."""
@@ -92,6 +96,7 @@ class FinishScreen(SectionScreen):
         heading.update(Text(f"Your results, {self.app.learner}", style="bold"))
         self.app.store.visit(self.app.learner, self.SECTION_ID)  # on show: visited, even before the app notes it
         results = self.results()
+        self.passed = results.passed
         prose.update(self.table(results))
         cert.display = True
         record = self.app.store.certificate(self.app.learner)
