@@ -39,7 +39,8 @@ from backprop_tui.renderables.lesson_network import network_diagram, param_table
 from backprop_tui.renderables.matrices import backward_matrices
 from backprop_tui.renderables.numbers import format_setting
 from backprop_tui.renderables.palette import style
-from backprop_tui.screens.base import SectionScreen, step
+from backprop_tui.screens.base import SectionScreen
+from backprop_tui.screens.steps import step
 from backprop_tui.widgets.loss_chart import LossChart
 
 if TYPE_CHECKING:

@@ -12,7 +12,6 @@ and so the footer) and resize handling. ``n``/``space``/``right`` moves on
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.console import RenderableType
@@ -27,6 +26,7 @@ from textual.widgets import Header, Static
 
 from backprop_tui.lesson.quiz import LETTERS, Question, questions_for
 from backprop_tui.lesson.sections import BY_ID, neighbour
+from backprop_tui.screens.steps import Step, index_of
 from backprop_tui.widgets.lesson_footer import LessonFooter
 from backprop_tui.widgets.quick_check import QuickCheck
 from backprop_tui.widgets.step_bar import StepBar
@@ -43,43 +43,6 @@ WIDE = 140
 """From this many columns the text is centred in a column of its own (app.tcss ``.-wide``)."""
 TEXT_COLUMN = 100
 """The widest the text gets (app.tcss ``.prose``): longer lines are hard to read."""
-
-
-@dataclass(frozen=True, slots=True)
-class Step:
-    """One step of a section's own, as its table declares it.
-
-    Attributes:
-        id: how tests and code name the step (stable when steps are reordered).
-        label: what the step bar says it shows.
-        draw: the screen method that draws it (default ``draw_<id>``, dashes as underscores).
-        keys: the section's extra actions that work on this step (``"alpha"``, ``"train"`` …).
-        resize: a new terminal size redraws the step (its drawing depends on the room).
-    """
-
-    id: str
-    label: str
-    draw: str = ""
-    keys: frozenset[str] = frozenset()
-    resize: bool = False
-
-    @property
-    def method(self) -> str:
-        """The name of the method that draws the step."""
-        return self.draw or "draw_" + self.id.replace("-", "_")
-
-
-def step(id: str, label: str, draw: str = "", keys: str = "", *, resize: bool = False) -> Step:
-    """A :class:`Step`, with ``keys`` written as one space-separated string of actions."""
-    return Step(id, label, draw, frozenset(keys.split()), resize)
-
-
-def index_of(steps: tuple[Step, ...], step_id: str) -> int:
-    """The position of the step ``step_id`` in a step table (``KeyError`` if it has none)."""
-    for i, s in enumerate(steps):
-        if s.id == step_id:
-            return i
-    raise KeyError(f"no step {step_id!r}")
 
 
 class SectionScreen(Screen[None]):

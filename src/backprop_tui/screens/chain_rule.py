@@ -20,7 +20,8 @@ from backprop_tui.engine.chain import explorer, two_paths
 from backprop_tui.lesson.texts import EXPLORER_NOTE, PATHS_NOTE, RULE, SAME_NUMBER_EXPLORER, SAME_NUMBER_PATHS
 from backprop_tui.renderables.chain import ChainDiagram, ChainNode
 from backprop_tui.renderables.numbers import format_number
-from backprop_tui.screens.base import SectionScreen, step
+from backprop_tui.screens.base import SectionScreen
+from backprop_tui.screens.steps import step
 
 X_DEFAULT = 20
 """x in tenths: 2.0."""

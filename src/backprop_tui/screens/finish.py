@@ -40,7 +40,8 @@ from textual.widgets import Static
 from backprop_tui.lesson.sections import SECTIONS
 from backprop_tui.lesson.texts import TAKEAWAY
 from backprop_tui.renderables.palette import style
-from backprop_tui.screens.base import SectionScreen, step
+from backprop_tui.screens.base import SectionScreen
+from backprop_tui.screens.steps import step
 
 if TYPE_CHECKING:
     from backprop_tui.progress.records import CertificateRecord

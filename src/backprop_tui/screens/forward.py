@@ -20,7 +20,8 @@ from backprop_tui.lesson.texts import LAYER
 from backprop_tui.renderables.numbers import format_number
 from backprop_tui.renderables.palette import style
 from backprop_tui.renderables.plot import LinePlot, Mark, Series
-from backprop_tui.screens.base import SectionScreen, index_of, step
+from backprop_tui.screens.base import SectionScreen
+from backprop_tui.screens.steps import index_of, step
 
 if TYPE_CHECKING:
     from backprop_tui.models.anatomy import Anatomy

@@ -44,7 +44,8 @@ from backprop_tui.lesson.health import (
 from backprop_tui.models import health
 from backprop_tui.models.health import DeepHealth, DeepSetup, Plan, Remedies, Settings
 from backprop_tui.renderables.health_notes import columns, heading, note, panel, products, reading, step_label
-from backprop_tui.screens.base import SectionScreen, step
+from backprop_tui.screens.base import SectionScreen
+from backprop_tui.screens.steps import step
 from backprop_tui.widgets.health_bars import HealthBars
 from backprop_tui.widgets.step_bar import StepBar
 

@@ -17,7 +17,8 @@ from rich.text import Text
 from backprop_tui.lesson.texts import HISTORY, PROBLEM, SEARCH, WHY
 from backprop_tui.renderables.chain import ChainDiagram, ChainNode
 from backprop_tui.renderables.numbers import format_number, format_setting
-from backprop_tui.screens.base import SectionScreen, index_of, step
+from backprop_tui.screens.base import SectionScreen
+from backprop_tui.screens.steps import index_of, step
 
 if TYPE_CHECKING:
     from backprop_tui.engine.chain import Chain

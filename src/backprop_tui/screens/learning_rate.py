@@ -43,7 +43,8 @@ from backprop_tui.renderables.sweep_plots import (
     side_by_side,
     story,
 )
-from backprop_tui.screens.base import SectionScreen, index_of, step
+from backprop_tui.screens.base import SectionScreen
+from backprop_tui.screens.steps import index_of, step
 
 if TYPE_CHECKING:
     from backprop_tui.models.sweep import BatchGradient, FirstStep, LessonRuns, Run  # noqa: F401

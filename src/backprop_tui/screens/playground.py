@@ -34,8 +34,8 @@ from backprop_tui.lesson.playground import INTRO_TEXT
 from backprop_tui.models import playground as pg
 from backprop_tui.progress.store import data_dir
 from backprop_tui.renderables.run_board import share_line
-from backprop_tui.screens.base import step
 from backprop_tui.screens.playground_run import PlaygroundRun
+from backprop_tui.screens.steps import step
 from backprop_tui.widgets.run_board import RunBoard
 from backprop_tui.widgets.setup_form import Said, SetupForm
 
