@@ -202,46 +202,43 @@ class LessonFooter(Widget):
                 return short, _DROPPED
             room[longest] -= 1
 
-    def _items(self) -> list[Text]:
-        """Each key's piece of the line (an empty one for a key left off)."""
-        words, _ = self._words()
-        return [
+    def _pieces(self) -> tuple[list[Text], Text]:
+        """Each key's piece of the line (an empty one for a key left off), and the palette's key at
+        the right end: ``▏^p palette ``, ``▏^p `` when room is short, or nothing when the step's own
+        keys need the room (``?`` lists it). The fit is worked out once."""
+        words, palette_words = self._words()
+        items = [
             Text() if w == _DROPPED else self._item(key, self.hover == i, words=w)
             for i, (key, w) in enumerate(zip(self.keys, words))
         ]
-
-    def _palette_item(self) -> Text:
-        """The palette's key at the right end: ``▏^p palette ``, ``▏^p `` when room is short, or
-        nothing when the step's own keys need the room (``?`` lists it)."""
-        _, words = self._words()
-        if self.palette is None or words == _DROPPED:
-            return Text()
+        if self.palette is None or palette_words == _DROPPED:
+            return items, Text()
         palette = Text.assemble(("▏", self.get_component_rich_style("footer-key--border")))
         hovered = self.hover == len(self.keys)
-        palette.append_text(self._item(self.palette, hovered, compact=True, words=words))
+        palette.append_text(self._item(self.palette, hovered, compact=True, words=palette_words))
         palette.append(" ", self.get_component_rich_style("footer-key--item"))
-        return palette
+        return items, palette
 
     def _spans(self) -> tuple[list[tuple[int, int]], tuple[int, int] | None]:
         """Where each key sits on the line (start, end), and the palette's key."""
+        items, palette = self._pieces()
         spans: list[tuple[int, int]] = []
         x = 0
-        for item in self._items():
+        for item in items:
             spans.append((x, x + item.cell_len))
             x += item.cell_len
         if self.palette is None:
             return spans, None
-        width = self._palette_item().cell_len
-        return spans, (max(0, self.size.width - width), self.size.width)
+        return spans, (max(0, self.size.width - palette.cell_len), self.size.width)
 
     def render(self) -> Text:
         """The keys from the left, the palette's key at the right end (over any key that runs into it)."""
         width = self.size.width
+        items, palette = self._pieces()
         line = Text(no_wrap=True, overflow="crop", end="")
-        for item in self._items():
+        for item in items:
             line.append_text(item)
         if self.palette is not None:
-            palette = self._palette_item()
             room = max(0, width - palette.cell_len)
             line.truncate(room, pad=True)
             line.append_text(palette)
