@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 from rich.cells import cell_len
 
+from backprop_tui.progress.records import plural
+
 FORMAT = "v3"
 """The certificate format written now: printed with the signature, so formats can be told apart."""
 OLD_FORMATS = ("v2",)
@@ -82,11 +84,6 @@ def name_lines(name: str, width: int = INNER_WIDTH) -> tuple[str, ...]:
             rest = rest[cut:].removeprefix(" ")
     lines.append(rest)
     return tuple(lines)
-
-
-def plural(n: int, word: str) -> str:
-    """``1 attempt``, ``3 attempts``."""
-    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 @dataclass(frozen=True, slots=True)

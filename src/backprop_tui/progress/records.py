@@ -105,3 +105,8 @@ def parse_utc(text: object) -> datetime:
     except ValueError:
         return EPOCH
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def plural(n: int, word: str) -> str:
+    """``1 attempt``, ``3 attempts``."""
+    return f"{n} {word}{'' if n == 1 else 's'}"

@@ -14,6 +14,7 @@ from pathlib import Path
 from backprop_tui.progress.backends import scrub
 from backprop_tui.progress.identity import login_name
 from backprop_tui.progress.queries import ProgressStore, reason
+from backprop_tui.progress.records import plural
 from backprop_tui.progress.store import database, describe
 
 PROG = "backprop-tui"
@@ -24,10 +25,6 @@ def _printable(name: str) -> str:
     return "".join("�" if not c.isprintable() else c for c in name)
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
-
-
 def what_is_kept(store: ProgressStore, learner: str) -> list[str]:
     """What the store keeps of ``learner``, in words (empty: nothing)."""
     items: list[str] = []
@@ -35,18 +32,18 @@ def what_is_kept(store: ProgressStore, learner: str) -> list[str]:
     if place is not None:
         items.append(f"place ({place[0]}, step {place[1] + 1})")
     if visited := store.visited(learner):
-        items.append(_plural(len(visited), "section") + " visited")
+        items.append(plural(len(visited), "section") + " visited")
     if answers := store.answers(learner):
-        items.append(_plural(len(answers), "quick-check answer"))
+        items.append(plural(len(answers), "quick-check answer"))
     if tried := store.exercise_attempts(learner):
         solved = sum(done for _, done in tried.values())
-        items.append(_plural(len(tried), "exercise") + f" tried ({solved} solved)")
+        items.append(plural(len(tried), "exercise") + f" tried ({solved} solved)")
     if (seconds := store.seconds(learner)) > 0:
         items.append(f"{max(1, round(seconds / 60))} min in the lesson")
     if store.hand_raised(learner):
         items.append("a raised hand")
     if sessions := store.sessions(learner):
-        items.append(_plural(sessions, "open session"))
+        items.append(plural(sessions, "open session"))
     if store.certificate(learner) is not None:
         items.append("the certificate record")
     return items

@@ -15,6 +15,7 @@ from backprop_tui.lesson.exercises import EXERCISES
 from backprop_tui.lesson.quiz import QUESTIONS
 from backprop_tui.lesson.sections import BY_ID, SECTION_IDS, SECTIONS, Section
 from backprop_tui.progress.queries import ProgressStore
+from backprop_tui.progress.records import plural
 
 PASS_PERCENT = 70
 """The certificate needs at least this share of the quick checks right at the first try, in per cent."""
@@ -168,9 +169,6 @@ class Results:
         return tuple(items)
 
 
-def plural(n: int, word: str) -> str:
-    """``1 attempt``, ``3 attempts``."""
-    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 def and_list(items: list[str]) -> str:
