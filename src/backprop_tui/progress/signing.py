@@ -222,8 +222,10 @@ def parse_lines(lines: Sequence[str]) -> tuple[Facts, str]:
     end = next((i for i, row in enumerate(rows) if row.startswith("╰")), None)
     if end is None:
         raise NotValid("not a whole certificate: its bottom border is missing")
-    if end != len(rows) - 1 or rows[end].strip("╰─╯"):
+    if end != len(rows) - 1:
         raise NotValid("not a certificate as issued: it has text after its frame")
+    if rows[end] != "╰" + "─" * (len(rows[end]) - 2) + "╯":
+        raise NotValid(f"not a certificate as issued: its bottom border was changed: {_quote(rows[end])}")
     body: list[str] = []
     for row in rows[1:end]:
         if len(row) < 2 or row[0] != "│" or row[-1] != "│":
