@@ -819,8 +819,8 @@ def run_steps(tmux: Tmux, python: str, script: str, workdir: Path, args: argpars
     for s in steps:
         by_label[(s.section, s.label)].append(s.complete)
     slow = sorted(by_label.items(), key=lambda kv: -statistics.median(kv[1]))[:5]
-    print("  slowest steps to arrive at, complete (median ms, n): " + "; ".join(
-        f"{sec}/{lab} {ms(statistics.median(v))} ({len(v)})" for (sec, lab), v in slow))
+    print("  slowest steps to arrive at, complete (median / p95 ms, n): " + "; ".join(
+        f"{sec}/{lab} {ms(statistics.median(v))} / {ms(pct(v, 95))} ({len(v)})" for (sec, lab), v in slow))
     cold = sorted((s for s in steps if s.first_visit), key=lambda s: -s.complete)[:3]
     print("  slowest single keys: " + "; ".join(f"{s.section}/{s.label} {ms(s.complete)}" for s in cold))
     print()
