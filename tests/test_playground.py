@@ -459,6 +459,17 @@ def test_a_snapshot_holds_the_run_as_it_was():
     assert diverged.diverged and math.isnan(diverged.loss) and diverged.right is None
 
 
+def test_a_snapshot_is_the_same_object_until_a_step_is_taken():
+    """The board is handed the snapshot on every step key: the same object means nothing to redraw."""
+    trainer = run(pg.Setup(), 2)
+    first = trainer.snapshot()
+    assert trainer.snapshot() is first
+    trainer.step()
+    second = trainer.snapshot()
+    assert second is not first and second.steps == 3 and second.loss == trainer.current_loss()
+    assert trainer.snapshot() is second
+
+
 # -- what the bars mean, and the pace -------------------------------------------------------------------------------
 
 

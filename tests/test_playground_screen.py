@@ -144,6 +144,46 @@ async def test_the_intro_then_the_playground_and_its_keys_only_there():
         assert app.focused is None  # the keys work at once
 
 
+async def test_the_intro_covers_the_form_so_tab_reaches_no_field_until_the_playground_shows():
+    app = make_app(section="playground")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = screen_of(app)
+        page = screen.query_one("#intro-page")
+        assert page.display and page.region.size == screen.query_one("#body").scrollable_content_region.size
+        for _ in range(3):
+            await pilot.press("tab")
+            assert not isinstance(app.focused, Input)  # the fields lie under the intro's page
+        await pilot.press("n")
+        assert not page.display
+        await pilot.press("tab")
+        assert app.focused is box(app, pg.FIELDS[0].name)
+        await pilot.press("escape", "p")
+        assert page.display and not isinstance(app.focused, Input)
+
+
+async def test_a_new_theme_recolours_the_run_on_show():
+    from rich.color import Color as RichColor
+
+    from backprop_tui.renderables.palette import style
+
+    app = make_app(section="playground")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_playground(pilot)
+        await pilot.press("s")
+        layers = screen.query_one("#layers", Static)
+
+        def colours() -> set[object]:
+            lines = [layers.render_line(y) for y in range(layers.size.height)]
+            return {seg.style.color for line in lines for seg in line if seg.text.strip() in ("OK", "Warn", "Bad")}
+
+        before = colours()
+        app.theme = "high-contrast"
+        await pilot.pause()
+        now = {app.console.get_style(style(m)).color for m in ("healthy", "warning", "critical")}
+        assert colours() and colours() <= now and colours() != before
+        assert all(isinstance(c, RichColor) for c in colours())
+
+
 async def test_help_lists_the_playground_keys():
     app = make_app(section="playground")
     async with app.run_test(size=SIZE) as pilot:
@@ -352,6 +392,8 @@ async def test_a_new_terminal_size_lays_the_board_out_again():
         await until(pilot, lambda: plot.size.height > rows, "a taller loss plot")
         await pilot.resize_terminal(80, 24)
         await until(pilot, lambda: plot.size.height == rows, "the loss plot as before")
+        await pilot.resize_terminal(80, 30)  # taller only: the board's width, and so its size event, may not change
+        await until(pilot, lambda: plot.size.height > rows, "a taller loss plot in a taller window")
 
 
 # -- s, t, r ----------------------------------------------------------------------------------------------------
@@ -832,3 +874,18 @@ def test_a_waiting_progress_report_gives_way_only_to_a_newer_one_of_the_same_run
     assert older.can_replace(newer) and older.can_replace(last)
     assert not last.can_replace(newer)  # the end of a run is never dropped
     assert not older.can_replace(TrainingProgress(trainer, other, 30))  # type: ignore[arg-type]
+
+
+async def test_a_step_key_leaves_the_form_and_the_board_as_they_are_when_nothing_changed():
+    """Between the intro and the playground nothing is drawn again: the same words stay, unrefreshed."""
+    app = make_app(section="playground")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_playground(pilot)
+        await pilot.press("s")
+        parts = [screen.query_one(f"#{name}", Static) for name in ("drawing", "layers", "loss", "data-size", "share")]
+        before = [part.visual for part in parts]
+        await pilot.press("p", "n")
+        assert screen.on_step("play")
+        assert all(part.visual is was for part, was in zip(parts, before))  # not even rebuilt from equal text
+        await pilot.press("s")
+        assert screen.query_one("#loss", Static).visual is not before[2]  # a step does draw again

@@ -251,7 +251,7 @@ class BackpropApp(App[None]):
         self.console.push_theme(palette.rich_theme(self.meaning_colours()))
         screen = self.section_screen
         if screen is not None and screen.is_mounted and screen.question is None:
-            screen.redraw()
+            screen.recolour()
 
     def _warm_up(self) -> None:
         self.run_worker(_import_engine, thread=True, exclusive=True, group="warm-up", exit_on_error=False)

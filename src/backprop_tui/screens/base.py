@@ -235,6 +235,10 @@ class SectionScreen(Screen[None]):
             picture.update(diagram)
         self.query_one("#prose", Static).update(prose)
 
+    def recolour(self) -> None:
+        """A new theme: draw the step on show again, in the theme's colours (the app calls this)."""
+        self.redraw()
+
     def redraw(self) -> None:
         """Draw the section's own step on show again, with its method from the table (not on a quick check)."""
         current = self.current
@@ -350,7 +354,7 @@ class SectionScreen(Screen[None]):
         wide = width >= WIDE
         self.set_class(wide, "-wide")
         margin = (width - 2 - TEXT_COLUMN) // 2 if wide else 0
-        for widget in self.query("#body > .prose, #body > #heading, #body > Input, #quiz"):
+        for widget in self.query("#body > .prose, #body > .overlay > .prose, #body > #heading, #body > Input, #quiz"):
             widget.styles.margin = (0, 0, 0, margin)
 
     def on_resize(self, event: Resize) -> None:

@@ -27,7 +27,7 @@ from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal
+from textual.containers import Horizontal, Vertical
 from textual.widgets import Static
 
 from backprop_tui.lesson.playground import INTRO_TEXT
@@ -38,6 +38,7 @@ from backprop_tui.screens.playground_run import PlaygroundRun
 from backprop_tui.screens.steps import step
 from backprop_tui.widgets.run_board import RunBoard
 from backprop_tui.widgets.setup_form import Said, SetupForm
+from backprop_tui.widgets.show import show
 
 IDLE_HINT = "s: one step · t: 100 steps · r: reset · g: gradients"
 CUSTOM_ONLY = frozenset({"inputs", "target"})
@@ -65,7 +66,8 @@ class PlaygroundScreen(PlaygroundRun):
     )
 
     DEFAULT_CSS = """
-    PlaygroundScreen #body { scrollbar-size-vertical: 1; }
+    PlaygroundScreen #body { scrollbar-size-vertical: 1; layers: below overlay; }
+    PlaygroundScreen #intro-page { layer: overlay; width: 100%; height: auto; min-height: 100%; }
     PlaygroundScreen #intro { max-width: 100; }
     PlaygroundScreen #playground { height: auto; }
     PlaygroundScreen #share { color: $text-muted; }
@@ -95,8 +97,14 @@ class PlaygroundScreen(PlaygroundRun):
     # -- layout ---------------------------------------------------------------------------------------
 
     def compose_body(self) -> ComposeResult:
-        """The intro text; the form on the left and the run on the right."""
-        yield Static(id="intro", classes="prose")
+        """The intro text; the form on the left and the run on the right.
+
+        The intro's page lies over the form and the run (a layer of its own), so the step
+        between them shows or hides one widget: the form and the run stay laid out and
+        drawn underneath, and showing them again costs no layout of their forty widgets.
+        """
+        with Vertical(id="intro-page", classes="overlay"):
+            yield Static(id="intro", classes="prose")
         with Horizontal(id="playground"):
             yield SetupForm(pg.FIELDS, self.field_texts(), id="form")
             yield RunBoard(id="board")
@@ -140,22 +148,24 @@ class PlaygroundScreen(PlaygroundRun):
 
     def draw_intro(self) -> None:
         """What the playground is, and what to try."""
-        intro = self.query_one("#intro", Static)
-        intro.display = True
-        self.query_one("#playground").display = False
-        self.query_one("#share").display = False
-        intro.update(Text(INTRO_TEXT.format(pace=pg.pace_text(pg.PACES[pg.DEFAULT_PACE]))))
+        self.query_one("#intro-page").display = True
+        show(self.query_one("#intro", Static), Text(INTRO_TEXT.format(pace=pg.pace_text(pg.PACES[pg.DEFAULT_PACE]))))
+        self.form.can_focus_children = False  # under the page: tab must not reach a field nobody can see
         if self.form.focused_name is not None:
             self.set_focus(None)
 
     def draw_play(self) -> None:
         """The form and the run as they stand (the run's layout follows a new terminal size, after it)."""
-        self.query_one("#intro").display = False
-        self.query_one("#playground").display = True
-        self.query_one("#share").display = True
+        self.query_one("#intro-page").display = False
+        self.form.can_focus_children = True
         self.show_share()
         self.show_fields()
         self.report()
+
+    def recolour(self) -> None:
+        """A new theme: the run is drawn again in its colours (a step key leaves the board as it is)."""
+        self.board.redraw()
+        super().recolour()
 
     def show_share(self) -> None:
         """The share code, whole on a line under both columns; the form and board leave it its rows.
@@ -174,9 +184,10 @@ class PlaygroundScreen(PlaygroundRun):
                 pass
         text = share_line(code, width, saved)
         rows = len(text.wrap(self.app.console, width))
-        self.query_one("#share", Static).update(text)
+        show(self.query_one("#share", Static), text)
         self.form.reserve = self.board.reserve = rows
         self.form.fit()
+        self.board.fit()
 
     # -- keys ---------------------------------------------------------------------------------------------
 

@@ -62,6 +62,8 @@ class RunBoard(Vertical):
         self._layout: tuple[Any, ...] = ()
         self._width = 0
         """Cells across the board when last laid out (a hidden board has no size, but keeps this)."""
+        self._drawn_room = (0, 0)
+        """The :meth:`room` of the last :meth:`redraw`."""
 
     def compose(self) -> ComposeResult:
         """Readout with the progress bar and pace beside it, notice, drawing, layer table, reading, loss plot."""
@@ -104,14 +106,20 @@ class RunBoard(Vertical):
         """A new width (the terminal's, or the body's scroll bar coming or going): lay the parts out again."""
         if self.content_size.width > 0:
             self._width = self.content_size.width
+        self.fit()
+
+    def fit(self) -> None:
+        """Draw again if the room (the window, or the rows the share code leaves) changed since the
+        last drawing: shown again at the size it was drawn for, the board has nothing to do."""
+        if self.room() != self._drawn_room:
             self.redraw()
 
     def room(self) -> tuple[int, int]:
         """Cells across the board, and rows of the screen's body it may take.
 
-        While hidden (the playground's first step) the board has no size: it is
-        drawn for the width it last had, or, never laid out, for what the body
-        leaves beside the form, so that showing it takes one layout, not two.
+        Before its first layout the board has no size: it is drawn for the width
+        it last had, or, never laid out, for what the body leaves beside the form,
+        so that showing it takes one layout, not two.
         """
         width = self.content_size.width or self._width or self.app.size.width - 2 - FORM_WIDTH
         return max(30, width), max(10, self.app.size.height - SCREEN_ROWS - self.reserve)
@@ -125,7 +133,7 @@ class RunBoard(Vertical):
         run = self.run
         if run is None or not self.is_mounted:
             return
-        width, rows = self.room()
+        width, rows = self._drawn_room = self.room()
         notice_rows = max(1, self._rows(self.notice, width))
         reading_rows = self._rows(self.reading, width)
         legend = draw.histogram_legend(self.view)

@@ -29,6 +29,8 @@ from textual.reactive import reactive
 from textual.suggester import SuggestFromList
 from textual.widgets import Input, Label, Static
 
+from backprop_tui.widgets.show import show
+
 FORM_WIDTH = 26
 """Cells across the form (the run board takes the rest)."""
 MESSAGE_WIDTH = FORM_WIDTH - 3
@@ -227,11 +229,11 @@ class SetupForm(Vertical):
             mine = said is not None and said.name == field.name and bool(lines)
             static.display = mine
             if mine and said is not None:
-                static.update(Text("\n".join(lines)))
+                show(static, Text("\n".join(lines)))
                 static.set_class(not said.error, "-note")
         size = self.query_one("#data-size", Static)
         size.display = bool(summary)
-        size.update(Text("\n".join(summary)))
+        show(size, Text("\n".join(summary)))
 
     def _wrap(self, text: str, width: int) -> list[str]:
         """``text`` as the lines it takes ``width`` cells across (words kept whole where they fit)."""

@@ -108,6 +108,7 @@ class Trainer:
         self.grads: list[Any] = []
         self.lock = threading.RLock()
         self._current: tuple[int, float] = (0, self.start_loss)
+        self._snapshot: tuple[tuple[int, int], Snapshot] | None = None
 
     @property
     def net(self) -> Any:
@@ -181,7 +182,15 @@ class Trainer:
         return hits, self.data.samples
 
     def snapshot(self) -> Snapshot:
-        """The run as it stands now (waits for a step under way to finish)."""
+        """The run as it stands now (waits for a step under way to finish): the same object until a
+        step is taken, so that handing it on again costs nothing (a widget sees no change)."""
+        with self.lock:
+            key = (self.steps, self.net.step)
+            if self._snapshot is None or self._snapshot[0] != key:
+                self._snapshot = (key, self._take_snapshot())
+            return self._snapshot[1]
+
+    def _take_snapshot(self) -> Snapshot:
         with self.lock:
             diverged = self.diverged
             return Snapshot(
