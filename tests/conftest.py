@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 
 import pytest
@@ -24,6 +25,14 @@ def _default_database(monkeypatch):
     """No test reads the developer's own BACKPROP_TUI_DATABASE: progress goes to the private home unless a test says."""
     monkeypatch.setenv("BACKPROP_TUI_DATABASE", "")  # recorded, so whatever a test sets is undone after it
     monkeypatch.delenv("BACKPROP_TUI_DATABASE")
+
+
+@pytest.fixture(autouse=True)
+def _collector_thawed():
+    """An app freezes the collector's view of what it has built (it lives as long as the app); in a test
+    process, apps come and go, so what each froze is handed back to the collector after its test."""
+    yield
+    gc.unfreeze()
 
 
 # -- PostgreSQL: one throwaway cluster per test session (per xdist worker), an empty schema per test ----------

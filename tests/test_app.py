@@ -420,6 +420,26 @@ async def test_high_contrast_theme_is_offered_and_applies():
         assert app.current_theme.background == "#000000"
 
 
+async def test_the_collector_is_kept_off_the_first_screen_and_then_off_numpy_and_the_engine():
+    """A full collection over everything the lesson imported took about 50 ms, in the middle of a step key."""
+    import gc
+    import sys
+    import time
+
+    async def until(condition) -> None:
+        deadline = time.monotonic() + 10
+        while not condition():
+            assert time.monotonic() < deadline
+            await pilot.pause(0.01)
+
+    gc.unfreeze()
+    app = make_app(section="intro")
+    async with app.run_test(size=SIZE) as pilot:
+        await until(lambda: gc.get_freeze_count() > 0)  # the first screen, once shown
+        first = gc.get_freeze_count()
+        await until(lambda: "backprop_tui.models.training" in sys.modules and gc.get_freeze_count() > first)
+
+
 async def test_meanings_take_the_themes_colours_and_the_screen_is_redrawn_with_them():
     from rich.color import Color as RichColor
 

@@ -12,6 +12,7 @@ and so the footer) and resize handling. ``n``/``space``/``right`` moves on
 
 from __future__ import annotations
 
+import gc
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.console import RenderableType
@@ -177,9 +178,11 @@ class SectionScreen(Screen[None]):
         self.show_hand(self.app.store.hand_raised(self.app.learner))
 
     def on_mount(self) -> None:
-        """Start at ``start_step`` (set by the app before mounting)."""
+        """Start at ``start_step`` (set by the app before mounting); once it is on screen, keep the
+        collector off the section's widgets, which live as long as the app (see ``app._import_engine``)."""
         self.go_to_step(self.start_step)
         self._show()
+        self.call_after_refresh(gc.freeze)
 
     def watch_step(self, old: int, new: int) -> None:
         """Redraw for the new step and save the place."""
