@@ -79,6 +79,10 @@ HYGIENE: list[tuple[str, set[str]]] = [
      "assert n is None and not s.in_memory; s.set_position('ada', 'intro', 1); s.learners(); s.close()",
      {"psycopg", "psycopg_binary"}),
     ("backprop_tui.lesson.quiz", {"numpy", "textual"}),
+    # What the lesson's first frame (section 1, a learner's place read from the store) does not need waits.
+    ("import backprop_tui.cli, backprop_tui.app, backprop_tui.screens.intro; "
+     "from backprop_tui.progress.store import open_store; s, n = open_store(); s.position('ada'); s.answers('ada')",
+     {"numpy", "backprop_tui.progress.results", "backprop_tui.renderables.chain", "backprop_tui.engine.network"}),
 ]
 
 

@@ -16,7 +16,8 @@ The store itself is split by concern:
 - :mod:`~backprop_tui.progress.results`: a learner's results for the finish screen;
 - this module: where the file lives and :func:`open_store`, which never raises.
   It re-exports the public names of the others, so ``from
-  backprop_tui.progress.store import …`` keeps working for every caller.
+  backprop_tui.progress.store import …`` keeps working for every caller
+  (the results' on first use: the lesson's first frame does not need them).
 
 :func:`open_store` falls back to a fresh file (moving a damaged one aside, never
 deleting it) or to memory (PostgreSQL unreachable, or a database of a newer
@@ -32,14 +33,17 @@ import sqlite3
 from contextlib import suppress
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import platformdirs
 
 from backprop_tui.progress.backends import DATABASE_ENV, configured, is_postgres_url, redact, scrub
 from backprop_tui.progress.queries import ProgressStore, reason
 from backprop_tui.progress.records import Answer, CertificateRecord, LearnerRow, QuestionTally
-from backprop_tui.progress.results import Results, results
 from backprop_tui.progress.schema import BUSY_TIMEOUT_MS, SCHEMA_VERSION, SchemaTooNewError, StoreDamagedError
+
+if TYPE_CHECKING:
+    from backprop_tui.progress.results import Results, results
 
 __all__ = [
     "APP_NAME",
@@ -62,6 +66,19 @@ __all__ = [
     "open_store",
     "results",
 ]
+
+_LATER = frozenset({"Results", "results"})
+"""Re-exported names whose module loads on first use (:func:`__getattr__`)."""
+
+
+def __getattr__(name: str) -> Any:
+    """``Results`` and ``results``, imported from :mod:`~backprop_tui.progress.results` when first asked for."""
+    if name in _LATER:
+        from backprop_tui.progress import results as module
+
+        return getattr(module, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 APP_NAME = "backprop-tui"
 """The application's name, as platformdirs knows it."""

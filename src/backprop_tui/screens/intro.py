@@ -15,7 +15,6 @@ from rich.table import Table
 from rich.text import Text
 
 from backprop_tui.lesson.texts import HISTORY, PROBLEM, SEARCH, WHY
-from backprop_tui.renderables.chain import ChainDiagram, ChainNode
 from backprop_tui.renderables.numbers import format_number, format_setting
 from backprop_tui.screens.base import SectionScreen
 from backprop_tui.screens.steps import index_of, step
@@ -24,6 +23,7 @@ if TYPE_CHECKING:
     from backprop_tui.engine.chain import Chain
     from backprop_tui.engine.events import ChainBackwardEvent, ChainForwardEvent
     from backprop_tui.models.search import Race
+    from backprop_tui.renderables.chain import ChainDiagram
 
 
 TITLES = ("x", "h(x)", "g(h)", "f(g)", "L")
@@ -112,6 +112,8 @@ class IntroScreen(SectionScreen):
 
     def diagram(self, step: int) -> ChainDiagram:
         """The chain with the values (forward) or gradients (backward) known at ``step``."""
+        from backprop_tui.renderables.chain import ChainDiagram, ChainNode  # not needed for the first frame
+
         n = len(TITLES)
         if step < self.BACKWARD:
             lit = step - self.FORWARD  # nodes 0..lit have values
