@@ -7,6 +7,7 @@ for in what the widgets render; nothing is compared with a copy of widget code.
 from __future__ import annotations
 
 import io
+import time
 
 import pytest
 from rich.console import Console
@@ -47,6 +48,14 @@ def quiz_text(app: BackpropApp) -> str:
     console = Console(width=120, file=io.StringIO(), record=True, color_system=None)
     console.print(quiz.render())
     return console.export_text()
+
+
+async def until(pilot, condition, what: str, timeout: float = 10.0) -> None:
+    """Let the app run until ``condition()`` holds (``what`` names it if it never does)."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        await pilot.pause(0.01)
 
 
 def make_app(**kwargs) -> BackpropApp:
@@ -424,20 +433,14 @@ async def test_the_collector_is_kept_off_the_first_screen_and_then_off_numpy_and
     """A full collection over everything the lesson imported took about 50 ms, in the middle of a step key."""
     import gc
     import sys
-    import time
-
-    async def until(condition) -> None:
-        deadline = time.monotonic() + 10
-        while not condition():
-            assert time.monotonic() < deadline
-            await pilot.pause(0.01)
 
     gc.unfreeze()
     app = make_app(section="intro")
     async with app.run_test(size=SIZE) as pilot:
-        await until(lambda: gc.get_freeze_count() > 0)  # the first screen, once shown
+        await until(pilot, lambda: gc.get_freeze_count() > 0, "the first screen frozen")
         first = gc.get_freeze_count()
-        await until(lambda: "backprop_tui.models.training" in sys.modules and gc.get_freeze_count() > first)
+        await until(pilot, lambda: "backprop_tui.models.training" in sys.modules and gc.get_freeze_count() > first,
+                    "the warm-up's imports frozen")
 
 
 async def test_meanings_take_the_themes_colours_and_the_screen_is_redrawn_with_them():

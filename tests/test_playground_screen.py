@@ -20,7 +20,7 @@ from backprop_tui.renderables.numbers import format_number
 from backprop_tui.screens.help import HelpScreen
 from backprop_tui.screens.playground import PlaygroundScreen
 from backprop_tui.widgets.lesson_footer import LessonFooter
-from test_app import SIZE, make_app, shown
+from test_app import SIZE, make_app, shown, until
 from test_playground import BAD, GOOD
 
 UI_GOOD = {**GOOD, "output": ("linear", "linear"), "loss": ("mse", "mse"), "inputs": ("-0.5, 1", (-0.5, 1.0))}
@@ -74,14 +74,6 @@ async def type_into(pilot, name: str, text: str, key: str = "enter", paste: bool
     else:
         field.value = text
     await pilot.press(key)
-
-
-async def until(pilot, condition, what: str, timeout: float = 10.0) -> None:
-    """Let the app run until ``condition()`` holds (``what`` names it if it never does)."""
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        await pilot.pause(0.01)
 
 
 async def start_run(pilot, go: threading.Event, steps: int = 2) -> None:
