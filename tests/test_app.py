@@ -724,11 +724,19 @@ class FakeClock:
         return self.now
 
 
-async def test_every_key_counts_as_time_spent_and_only_long_idleness_is_left_out(monkeypatch):
+@pytest.fixture
+def clock(monkeypatch) -> FakeClock:
+    """The app's clock, moved by hand."""
     import backprop_tui.app as app_module
 
-    clock = FakeClock()
-    monkeypatch.setattr(app_module, "monotonic", clock)
+    fake = FakeClock()
+    monkeypatch.setattr(app_module, "monotonic", fake)
+    return fake
+
+
+async def test_every_key_counts_as_time_spent_and_only_long_idleness_is_left_out(clock):
+    import backprop_tui.app as app_module
+
     store = ProgressStore()
     app = make_app(store=store, section="chain-rule")
     async with app.run_test(size=SIZE) as pilot:
@@ -746,11 +754,7 @@ async def test_every_key_counts_as_time_spent_and_only_long_idleness_is_left_out
         assert store.seconds("Ada") - start == pytest.approx(26 * 15 + app_module.IDLE_CAP)
 
 
-async def test_time_up_to_the_last_key_is_kept_on_quit(monkeypatch, tmp_path):
-    import backprop_tui.app as app_module
-
-    clock = FakeClock()
-    monkeypatch.setattr(app_module, "monotonic", clock)
+async def test_time_up_to_the_last_key_is_kept_on_quit(clock, tmp_path):
     path = tmp_path / "progress.db"
     app = make_app(store=ProgressStore(path), section="intro")
     async with app.run_test(size=SIZE) as pilot:
@@ -763,11 +767,9 @@ async def test_time_up_to_the_last_key_is_kept_on_quit(monkeypatch, tmp_path):
         assert reopened.seconds("Ada") == pytest.approx(0.7)
 
 
-async def test_a_running_training_counts_as_time_spent(monkeypatch):
+async def test_a_running_training_counts_as_time_spent(clock):
     import backprop_tui.app as app_module
 
-    clock = FakeClock()
-    monkeypatch.setattr(app_module, "monotonic", clock)
     store = ProgressStore()
     app = make_app(store=store, section="intro")
     async with app.run_test(size=SIZE) as pilot:
