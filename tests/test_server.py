@@ -99,7 +99,7 @@ async def test_a_session_draws_the_lesson_and_answers_keys(server: Server) -> No
 
 
 async def test_the_class_data_is_private_to_the_teacher(server: Server) -> None:
-    """The data directory is 0700 and fayry file in it 0600 (other users of a lab server read nothing)."""
+    """The data directory is 0700 and every file in it 0600 (other users of a lab server read nothing)."""
     import stat
 
     fay = await student(server.port, "fay", password=PASSWORD)

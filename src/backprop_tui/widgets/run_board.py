@@ -60,10 +60,9 @@ class RunBoard(Vertical):
         self.reserve = 0
         """Rows of the screen's body under the board that it must leave free (the share code's)."""
         self._layout: tuple[Any, ...] = ()
+        """What the last :meth:`redraw` laid the parts out for: its :meth:`room` first, then the plan."""
         self._width = 0
         """Cells across the board when last laid out (a hidden board has no size, but keeps this)."""
-        self._drawn_room = (0, 0)
-        """The :meth:`room` of the last :meth:`redraw`."""
 
     def compose(self) -> ComposeResult:
         """Readout with the progress bar and pace beside it, notice, drawing, layer table, reading, loss plot."""
@@ -111,7 +110,7 @@ class RunBoard(Vertical):
     def fit(self) -> None:
         """Draw again if the room (the window, or the rows the share code leaves) changed since the
         last drawing: shown again at the size it was drawn for, the board has nothing to do."""
-        if self.room() != self._drawn_room:
+        if self.room() != self._layout[:2]:
             self.redraw()
 
     def room(self) -> tuple[int, int]:
@@ -133,7 +132,7 @@ class RunBoard(Vertical):
         run = self.run
         if run is None or not self.is_mounted:
             return
-        width, rows = self._drawn_room = self.room()
+        width, rows = self.room()
         notice_rows = max(1, self._rows(self.notice, width))
         reading_rows = self._rows(self.reading, width)
         legend = draw.histogram_legend(self.view)
